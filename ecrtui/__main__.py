@@ -1,0 +1,7 @@
+"""`python -m ecrtui`: the same entry point as the `ecrtui` console script."""
+
+from __future__ import annotations
+
+from ecrtui.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Entry point of the `ecrtui` command: dispatch to the TUI or a headless command, render
+errors once, and turn them into exit codes. Never a traceback for a user's mistake."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from ecrtui.cli.args import build_parser, normalize_argv
+from ecrtui.cli.exit_codes import ExitCode, exit_code_for
+from ecrtui.core.errors import EcrtuiError
+from ecrtui.core.github import command, is_github_actions
+from ecrtui.core.proxy import redact
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if "--demo" in raw:
+        from ecrtui.demo import run_headless_demo
+
+        if "--headless" in raw:
+            return run_headless_demo()
+        from ecrtui.tui.app import run_app  # only the interactive face imports textual
+
+        return run_app(demo=True)
+    args_list = normalize_argv(raw)
+    if args_list is None:
+        from ecrtui.tui.app import run_app  # only the interactive face imports textual
+
+        return run_app()
+    github = _wants_github(args_list)
+    try:
+        args = build_parser().parse_args(args_list)
+        if args.command is None:
+            build_parser().print_help(sys.stderr)
+            return ExitCode.USAGE
+        from ecrtui.cli import commands
+
+        return int(commands.run(args))
+    except argparse.ArgumentError as error:
+        _report(f"{error}", "see `ecrtui --help`" if not github else "", ExitCode.USAGE, github)
+        return ExitCode.USAGE
+    except EcrtuiError as error:
+        code = exit_code_for(error)
+        _report(error.message, error.remediation, code, github)
+        return code
+    except KeyboardInterrupt:
+        sys.stderr.write("ecrtui: interrupted\n")
+        return 130
+
+
+def _wants_github(args: list[str]) -> bool:
+    """GitHub mode before the arguments are parsed, so even a parse error is `::error::`."""
+    for index, arg in enumerate(args):
+        if arg == "--output=github" or (arg == "--output" and args[index + 1 : index + 2] == ["github"]):
+            return True
+        if arg.startswith("--output"):
+            return False
+    return is_github_actions(os.environ)
+
+
+def _report(message: str, remediation: str, code: ExitCode, github: bool) -> None:
+    text = redact(message)
+    hint = redact(remediation)
+    if github:
+        sys.stdout.write(command("error", f"{text} ({hint})" if hint else text) + "\n")
+        sys.stdout.flush()
+        return
+    sys.stderr.write(f"ecrtui: error: {text}\n")
+    if hint:
+        sys.stderr.write(f"  hint: {hint}\n")
+
+
+def entry_point() -> None:
+    raise SystemExit(main())

@@ -1,0 +1,181 @@
+"""`ecrtui --demo`: the real product against embedded local stand-ins, no AWS account.
+
+Starts moto server in this process (STS, IAM and ECR), our ECR Public stand-in, writes a
+throwaway HOME with AWS profiles of several accounts and regions, a profiles file, and an
+empty docker config, and points ecrtui at them through the standard environment variables.
+Nothing outside the temporary folder is touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+DEMO_AWS_CONFIG = """\
+[default]
+region = us-east-1
+
+[profile dev]
+region = eu-west-1
+
+[profile staging]
+region = us-west-2
+
+[profile prod]
+region = us-east-1
+role_arn = arn:aws:iam::123456789012:role/ecr-login
+source_profile = default
+
+[profile sso-expired]
+sso_start_url = https://example.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 210987654321
+sso_role_name = Developer
+region = eu-central-1
+"""
+
+DEMO_CREDENTIALS = """\
+[default]
+aws_access_key_id = testing
+aws_secret_access_key = testing
+
+[dev]
+aws_access_key_id = testing
+aws_secret_access_key = testing
+
+[staging]
+aws_access_key_id = testing
+aws_secret_access_key = testing
+"""
+
+DEMO_PROFILES = """\
+version: 1
+defaults:
+  region: us-east-1
+  writers: [docker]
+targets:
+  - name: dev
+    profile: dev
+    registries: ["111111111111", "222222222222"]
+    repositories: [team/app]
+  - name: staging
+    profile: staging
+    registries:
+      - "333333333333"
+      - 333333333333.dkr.ecr.eu-central-1.amazonaws.com
+      - 444444444444.dkr.ecr.ap-southeast-2.amazonaws.com
+  - name: prod
+    profile: prod
+    role_arn: arn:aws:iam::998877665544:role/ecr-pull
+    registries: ["998877665544", "998877665545"]
+  - name: public
+    type: public
+  - name: legacy-sso
+    profile: sso-expired
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _fresh_moto_tokens() -> None:
+    """moto hands out tokens that expired in 2015; the demo wants realistic 12-hour ones so
+    the expiry column means something. Patched in this demo process only."""
+    from moto.core.responses import ActionResult
+    from moto.ecr.responses import ECRResponse as EcrResponse
+
+    original = EcrResponse.get_authorization_token
+
+    def get_authorization_token(self: EcrResponse) -> ActionResult:
+        result = original(self)
+        expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=12)
+        for entry in result.result["authorizationData"]:  # type: ignore[index]
+            entry["expiresAt"] = expires
+        return result
+
+    EcrResponse.get_authorization_token = get_authorization_token  # type: ignore[method-assign]
+
+
+@contextlib.contextmanager
+def demo_environment() -> Iterator[Path]:
+    """Start the stand-ins, write the throwaway files, set os.environ; restore on exit."""
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        raise SystemExit("ecrtui --demo needs moto: run `make demo` (or pip install 'ecrtui[test]')") from None
+    from ecrtui.standins.ecr_public import EcrPublicStandin
+
+    _fresh_moto_tokens()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log is noise here
+    saved = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="ecrtui-demo-") as folder:
+        home = Path(folder)
+        (home / ".aws").mkdir()
+        (home / ".aws" / "config").write_text(DEMO_AWS_CONFIG)
+        (home / ".aws" / "credentials").write_text(DEMO_CREDENTIALS)
+        profiles = home / "profiles.yaml"
+        profiles.write_text(DEMO_PROFILES)
+        port = _free_port()
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        moto.start()
+        public = EcrPublicStandin().start()
+        for key in [k for k in os.environ if k.startswith(("AWS_", "HTTP", "HTTPS", "NO_PROXY", "GITHUB_", "INPUT_"))]:
+            del os.environ[key]
+        os.environ.update(
+            HOME=str(home),
+            AWS_CONFIG_FILE=str(home / ".aws" / "config"),
+            AWS_SHARED_CREDENTIALS_FILE=str(home / ".aws" / "credentials"),
+            AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}",
+            AWS_ENDPOINT_URL_ECR_PUBLIC=public.url,
+            AWS_EC2_METADATA_DISABLED="true",
+            DOCKER_CONFIG=str(home / ".docker"),
+            REGISTRY_AUTH_FILE=str(home / "containers" / "auth.json"),
+            HELM_REGISTRY_CONFIG=str(home / "helm" / "registry.json"),
+            XDG_CONFIG_HOME=str(home / ".config"),
+            XDG_DATA_HOME=str(home / ".local" / "share"),
+            ECRTUI_CONFIG=str(profiles),
+            PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+        )
+        try:
+            yield home
+        finally:
+            public.stop()
+            moto.stop()
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+def run_headless_demo() -> int:
+    """Log into every demo target, show the results and the docker config, log out."""
+    import sys
+
+    from ecrtui.cli.main import main
+
+    with demo_environment() as home:
+        out = sys.stdout
+        out.write(f"ecrtui demo: stand-ins running, throwaway HOME {home}\n\n")
+        out.write("$ ecrtui login --all\n")
+        out.flush()
+        code = main(["login", "--all"])
+        out.write(f"(exit code {code}: the legacy-sso target fails on purpose, to show the hint)\n\n")
+        out.write("$ ecrtui status\n")
+        out.flush()
+        main(["status"])
+        config = (home / ".docker" / "config.json").read_text()
+        hosts = config.count('"auth"')
+        out.write(f"\n{home}/.docker/config.json now holds {hosts} registry entries (mode 0600).\n")
+        out.write("\n$ ecrtui logout --all --writer docker\n")
+        out.flush()
+        logout_code = main(
+            ["logout", "--target", "dev", "--target", "staging", "--target", "prod", "--target", "public"]
+        )
+        return 0 if code in (0, 1) and logout_code == 0 else 1

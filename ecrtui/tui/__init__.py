@@ -1,0 +1,1 @@
+"""The interactive face: the Textual app. The only package that imports textual."""

@@ -1,0 +1,298 @@
+"""Shared fixtures: real local stand-ins (moto server, our ECR Public stand-in,
+docker-registry, tinyproxy) on free loopback ports, an isolated environment per test, and
+a runner for the real `ecrtui` command in a subprocess.
+
+Tests that need a Debian binary skip with a reason on a laptop without it; with
+ECRTUI_REQUIRE_ALL=1 (set by .ci/run) the skip becomes a failure, so CI runs them all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ecrtui.standins.ecr_public import EcrPublicStandin
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def require_binary(name: str) -> str:
+    """The binary's path; skip (fail in CI) when it is missing."""
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed (apt-get install the packages of scripts/setup.sh)"
+    if os.environ.get("ECRTUI_REQUIRE_ALL") == "1":
+        pytest.fail(f"CI requires every stand-in: {message}")
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 10.0) -> None:
+    """Poll until something listens (a readiness check, not a sleep for a worker)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.02)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+# --- AWS stand-ins -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    wait_for_port(port)
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def moto(moto_url: str) -> str:
+    """The moto server, reset to an empty account for this test."""
+    request = urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST", data=b"")
+    urllib.request.urlopen(request, timeout=10).read()
+    return moto_url
+
+
+@pytest.fixture(scope="session")
+def ecr_public_server() -> Iterator[EcrPublicStandin]:
+    with EcrPublicStandin() as server:
+        yield server
+
+
+@pytest.fixture
+def ecr_public(ecr_public_server: EcrPublicStandin) -> EcrPublicStandin:
+    """The ECR Public stand-in, answering normally and with its call log cleared."""
+    with ecr_public_server.state.lock:
+        ecr_public_server.state.mode = "ok"
+        ecr_public_server.state.password = "public-auth-token"
+        ecr_public_server.state.calls.clear()
+    return ecr_public_server
+
+
+def set_standin_mode(server: EcrPublicStandin, mode: str) -> None:
+    with server.state.lock:
+        server.state.mode = mode
+
+
+# --- the isolated environment and the CLI runner -------------------------------------------
+
+_DROPPED = (
+    "AWS_",
+    "GITHUB_",
+    "INPUT_",
+    "STATE_",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "DOCKER_CONFIG",
+    "REGISTRY_AUTH_FILE",
+    "HELM_",
+    "ECRTUI_CONFIG",
+    "XDG_",
+)
+
+
+@dataclass
+class Env:
+    """An isolated HOME with its own AWS, docker, podman and helm files."""
+
+    vars: dict[str, str]
+    home: Path
+
+    @property
+    def docker_config(self) -> Path:
+        return Path(self.vars["DOCKER_CONFIG"]) / "config.json"
+
+    @property
+    def podman_auth(self) -> Path:
+        return Path(self.vars["REGISTRY_AUTH_FILE"])
+
+    @property
+    def helm_config(self) -> Path:
+        return Path(self.vars["HELM_REGISTRY_CONFIG"])
+
+    @property
+    def aws_config(self) -> Path:
+        return Path(self.vars["AWS_CONFIG_FILE"])
+
+    def write_aws_config(self, text: str) -> None:
+        self.aws_config.write_text(text)
+
+    def write_profiles(self, text: str, name: str = "profiles.yaml") -> Path:
+        path = self.home / name
+        path.write_text(text)
+        return path
+
+    def docker_auths(self) -> dict[str, object]:
+        return json.loads(self.docker_config.read_text()).get("auths", {})
+
+
+@pytest.fixture
+def env(tmp_path: Path, moto: str, ecr_public: EcrPublicStandin) -> Env:
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    variables = {k: v for k, v in os.environ.items() if not k.startswith(_DROPPED)}
+    variables.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        AWS_CONFIG_FILE=str(home / ".aws" / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / ".aws" / "credentials"),
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_ENDPOINT_URL=moto,
+        AWS_ENDPOINT_URL_ECR_PUBLIC=ecr_public.url,
+        AWS_EC2_METADATA_DISABLED="true",
+        DOCKER_CONFIG=str(home / ".docker"),
+        REGISTRY_AUTH_FILE=str(home / "containers" / "auth.json"),
+        HELM_REGISTRY_CONFIG=str(home / "helm" / "registry.json"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return Env(variables, home)
+
+
+def run_cli(
+    env: Env | dict[str, str],
+    *args: str,
+    stdin: str | None = None,
+    timeout: float = 60,
+    program: str = "ecrtui",
+) -> subprocess.CompletedProcess[str]:
+    """Run the real command (`python -m ecrtui`, or the helper) in a subprocess."""
+    variables = env.vars if isinstance(env, Env) else env
+    module = "ecrtui" if program == "ecrtui" else "ecrtui.helper"
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=variables,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=REPO,
+    )
+
+
+# --- a real registry and a real proxy --------------------------------------------------------
+
+
+@dataclass
+class RealRegistry:
+    host: str
+    password: str
+    root: Path
+
+
+@pytest.fixture
+def docker_registry(tmp_path: Path) -> Iterator[RealRegistry]:
+    """docker-registry with htpasswd auth: user AWS, the password moto hands out for
+    123456789012 (`123456789012-auth-token`)."""
+    binary = require_binary("docker-registry")
+    require_binary("htpasswd")
+    root = tmp_path / "registry"
+    root.mkdir()
+    password = "123456789012-auth-token"
+    subprocess.run(["htpasswd", "-Bbc", str(root / "htpasswd"), "AWS", password], check=True, capture_output=True)
+    port = free_port()
+    (root / "config.yml").write_text(
+        "version: 0.1\n"
+        "log: {level: error}\n"
+        f"storage: {{filesystem: {{rootdirectory: {root / 'data'}}}}}\n"
+        f"http: {{addr: 127.0.0.1:{port}}}\n"
+        f"auth: {{htpasswd: {{realm: ecrtui-test, path: {root / 'htpasswd'}}}}}\n"
+    )
+    process = subprocess.Popen(
+        [binary, "serve", str(root / "config.yml")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for_port(port)
+        yield RealRegistry(f"127.0.0.1:{port}", password, root)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@dataclass
+class Tinyproxy:
+    url: str
+    port: int
+    log: Path
+    user: str | None = None
+    password: str | None = None
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def start_tinyproxy(
+    tmp_path: Path, *, user: str | None = None, password: str | None = None
+) -> tuple[subprocess.Popen[bytes], Tinyproxy]:
+    binary = require_binary("tinyproxy")
+    port = free_port()
+    log = tmp_path / f"tinyproxy-{port}.log"
+    conf = tmp_path / f"tinyproxy-{port}.conf"
+    lines = [
+        f"Port {port}",
+        "Listen 127.0.0.1",
+        "Allow 127.0.0.1",
+        "LogLevel Info",
+        f'LogFile "{log}"',
+        "MaxClients 50",
+        "ConnectPort 443",
+    ]
+    if user and password:
+        lines.append(f"BasicAuth {user} {password}")
+    conf.write_text("\n".join(lines) + "\n")
+    process = subprocess.Popen([binary, "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port)
+    auth = f"{user}:{password}@" if user and password else ""
+    return process, Tinyproxy(f"http://{auth}127.0.0.1:{port}", port, log, user, password)
+
+
+@pytest.fixture
+def tinyproxy(tmp_path: Path) -> Iterator[Tinyproxy]:
+    process, proxy = start_tinyproxy(tmp_path)
+    try:
+        yield proxy
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def tinyproxy_auth(tmp_path: Path) -> Iterator[Tinyproxy]:
+    process, proxy = start_tinyproxy(tmp_path, user="proxyuser", password="s3cr3t-proxy-pw")
+    try:
+        yield proxy
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
