@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Sequence
 
 from ecrtui import __version__
 
-COMMANDS = ("login", "logout", "status")
+# Commands that live in a module of their own: name -> (module, help). Each module has
+# `add_arguments(parser)` and `run(args) -> ExitCode`; login/logout/status are in commands.py.
+COMMAND_MODULES: dict[str, tuple[str, str]] = {}
+COMMANDS = ("login", "logout", "status", *COMMAND_MODULES)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -112,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _selection_options(logout)
     _selection_options(commands.add_parser("status", help="targets, hosts and what each writer holds for them"))
+    for name, (module_name, help_text) in COMMAND_MODULES.items():
+        module = importlib.import_module(module_name)
+        module.add_arguments(commands.add_parser(name, help=help_text))
     return parser
 
 

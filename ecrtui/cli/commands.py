@@ -287,4 +287,11 @@ def run_status(args: argparse.Namespace) -> ExitCode:
 
 def run(args: argparse.Namespace) -> ExitCode:
     handlers = {"login": run_login, "logout": run_logout, "status": run_status}
-    return handlers[args.command](args)
+    if args.command in handlers:
+        return handlers[args.command](args)
+    import importlib
+
+    from ecrtui.cli.args import COMMAND_MODULES
+
+    module = importlib.import_module(COMMAND_MODULES[args.command][0])
+    return ExitCode(module.run(args))
