@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 import threading
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.config import ProfilesFile, discover_aws_profiles, load_profiles
 from ecrtui.core.errors import UsageError
 from ecrtui.core.github import (
+    STATE_LEASE,
     STATE_REGISTRIES,
     STATE_WRITERS,
     ActionInputs,
@@ -150,10 +152,13 @@ def run_login(args: argparse.Namespace) -> ExitCode:
     if request.settings.http_proxy:
         sys.stderr.write(f"ecrtui: AWS calls go through the proxy {redact(request.settings.http_proxy)}\n")
     progress = _Progress(request.output == "text" and sys.stderr.isatty())
-    engine = LoginEngine(ClientFactory(request.settings), jobs=request.jobs, on_event=progress)
+    # In CI, entries are written under a lease of this job, so that another job's logout on
+    # a shared runner keeps them (with skip-logout the lease simply runs out).
+    lease = uuid.uuid4().hex if request.github else None
+    engine = LoginEngine(ClientFactory(request.settings), jobs=request.jobs, on_event=progress, lease=lease)
     results = engine.login(registries)
     if request.github:
-        _github_report(request, registries, results, environ)
+        _github_report(request, registries, results, environ, lease)
     elif request.output == "json":
         render.render_json(results, sys.stdout)
         render.render_failures(results, sys.stderr, github=False)
@@ -166,7 +171,11 @@ def run_login(args: argparse.Namespace) -> ExitCode:
 
 
 def _github_report(
-    request: Request, registries: tuple[Registry, ...], results: list[LoginResult], environ: Mapping[str, str]
+    request: Request,
+    registries: tuple[Registry, ...],
+    results: list[LoginResult],
+    environ: Mapping[str, str],
+    lease: str | None = None,
 ) -> None:
     """Outputs, masks and state exactly as the upstream Action sets them."""
     out = sys.stdout
@@ -197,6 +206,8 @@ def _github_report(
     if not request.skip_logout and logged_in:
         writers = sorted({w for r in results if r.ok for w in r.writers})
         state = [(STATE_REGISTRIES, ",".join(logged_in)), (STATE_WRITERS, ",".join(writers))]
+        if lease is not None:
+            state.append((STATE_LEASE, lease))
         append_file_commands(environ.get("GITHUB_STATE"), "GITHUB_STATE", state)
     for result in results:
         if result.ok:
@@ -211,7 +222,9 @@ def run_logout(args: argparse.Namespace) -> ExitCode:
     if request.github and request.skip_logout:
         sys.stdout.write("Skipping logout: skip-logout is true\n")
         return ExitCode.OK
-    explicit = request.selection.names_targets or request.selection.registries is not None
+    # Only flags make a logout explicit: the post step sees INPUT_REGISTRIES again, but must
+    # erase just the hosts the main step saved (never one another job may have logged into).
+    explicit = request.selection.names_targets or args.registries is not None
     if request.github and not explicit:
         hosts = state_hosts(environ)
         saved_writers = [w for w in environ.get(f"STATE_{STATE_WRITERS}", "").split(",") if w]
@@ -229,7 +242,8 @@ def run_logout(args: argparse.Namespace) -> ExitCode:
             )
         hosts = list(dict.fromkeys(r.host for r in registries if r.host))
         writers = writers or tuple(dict.fromkeys(w for r in registries for w in r.writers))
-    outcome = logout(hosts, writers or ("docker",), environ)
+    lease = (environ.get(f"STATE_{STATE_LEASE}") or None) if request.github and not explicit else None
+    outcome = logout(hosts, writers or ("docker",), environ, lease)
     failed = [host for host, problem in outcome.items() if problem]
     for host, problem in outcome.items():
         if problem:

@@ -37,12 +37,23 @@ def _expiry(value: Any) -> dt.datetime | None:
     return None
 
 
+def _ask(client: Any, product: str, **params: Any) -> dict[str, Any]:
+    """The GetAuthorizationToken call. botocore raises plain Python errors when an answer
+    does not have the documented shape (a broken proxy, a wrong endpoint): that is an
+    invalid token, not a crash to report as such."""
+    try:
+        response: dict[str, Any] = client.get_authorization_token(**params)
+    except (AttributeError, TypeError) as error:
+        raise AwsError(f"{product} authorization token is invalid", code="InvalidToken") from error
+    return response
+
+
 def private_tokens(client: Any, account_ids: Sequence[str], region: str) -> list[Token]:
     """One GetAuthorizationToken call for up to 10 IDs (none: the caller's registry)."""
     if len(account_ids) > MAX_IDS_PER_CALL:
         raise ValueError("at most 10 registry IDs per call")
     product = "Amazon ECR"
-    response = client.get_authorization_token(**({"registryIds": list(account_ids)} if account_ids else {}))
+    response = _ask(client, product, **({"registryIds": list(account_ids)} if account_ids else {}))
     if not {k: v for k, v in response.items() if k != "ResponseMetadata"}:
         raise AwsError(f"{product} authorization token returned no data", code="NoData")
     data = response.get("authorizationData")
@@ -70,7 +81,7 @@ def private_tokens(client: Any, account_ids: Sequence[str], region: str) -> list
 
 def public_token(client: Any) -> Token:
     product = "Amazon ECR Public"
-    response = client.get_authorization_token()
+    response = _ask(client, product)
     if not {k: v for k, v in response.items() if k != "ResponseMetadata"}:
         raise AwsError(f"{product} authorization token returned no data", code="NoData")
     data = response.get("authorizationData")

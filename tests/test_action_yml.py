@@ -1,0 +1,214 @@
+"""The repository as a GitHub Action: action.yml declares the upstream inputs (with the
+upstream defaults) plus ecrtui's extras, and its node20 main and post scripts, run with
+`node` under a simulated runner, log in and then log out for real.
+
+The runner is simulated as it behaves: INPUT_<NAME> for every input given in `with:` or
+having a default (name upper-cased, hyphens kept), GITHUB_OUTPUT and GITHUB_STATE files,
+and for the post step the main step's state as STATE_<name>.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import REPO, Env, require_binary
+from test_github_mode import parse_file_commands
+
+ACTION = yaml.safe_load((REPO / "action.yml").read_text())
+HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+OTHER_HOST = "111111111111.dkr.ecr.us-east-1.amazonaws.com"
+UPSTREAM_INPUTS = {
+    "registries": None,
+    "registry-type": "private",
+    "mask-password": "true",
+    "skip-logout": "false",
+    "http-proxy": None,
+}
+
+
+def test_inputs_match_the_upstream_action() -> None:
+    inputs = ACTION["inputs"]
+    for name, default in UPSTREAM_INPUTS.items():
+        assert inputs[name].get("default") == default, name
+        assert inputs[name].get("required", False) is False
+        assert inputs[name]["description"].strip()
+    assert {"region", "profile", "writers"} <= set(inputs)
+
+
+def test_outputs_are_documented() -> None:
+    assert "registry" in ACTION["outputs"]
+    # The dynamic per-registry outputs cannot be declared; the description names them.
+    for name in ("docker_username_<suffix>", "docker_password_<suffix>", "docker_password_public_ecr_aws"):
+        assert name in ACTION["description"], name
+
+
+def test_runs_node_with_a_post_step() -> None:
+    runs = ACTION["runs"]
+    assert runs["using"] == "node20"
+    for step in ("main", "post"):
+        assert (REPO / runs[step]).is_file(), runs[step]
+    assert "post-if" not in runs  # the default, always(): log out even after a failed step
+
+
+@dataclass
+class ActionStep:
+    process: subprocess.CompletedProcess[str]
+    outputs: dict[str, str]
+    state: dict[str, str]
+
+
+class SimulatedRunner:
+    """Runs action.yml's scripts with node as the GitHub runner would."""
+
+    def __init__(self, env: Env, folder: Path, node: str) -> None:
+        self.env = env
+        self.folder = folder
+        self.node = node
+        self.workspace = folder / "workspace"
+        self.workspace.mkdir()
+        self.steps = 0
+
+    def input_env(self, with_: Mapping[str, str]) -> dict[str, str]:
+        """INPUT_* for every input given or having a default, as the runner sets them."""
+        values = {name: spec["default"] for name, spec in ACTION["inputs"].items() if "default" in spec}
+        values.update(with_)
+        return {f"INPUT_{name.replace(' ', '_').upper()}": str(value) for name, value in values.items()}
+
+    def run(
+        self,
+        script: str,
+        with_: Mapping[str, str],
+        state: Mapping[str, str] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> ActionStep:
+        self.steps += 1
+        output_file = self.folder / f"output-{self.steps}"
+        state_file = self.folder / f"state-{self.steps}"
+        output_file.touch()
+        state_file.touch()
+        variables = dict(self.env.vars)
+        variables.update(
+            GITHUB_ACTIONS="true",
+            GITHUB_OUTPUT=str(output_file),
+            GITHUB_STATE=str(state_file),
+            GITHUB_WORKSPACE=str(self.workspace),
+            RUNNER_TEMP=str(self.folder),
+            AWS_REGION="us-east-1",
+            ECRTUI_PYTHON=sys.executable,
+        )
+        variables.update(self.input_env(with_))
+        variables.update({f"STATE_{name}": value for name, value in (state or {}).items()})
+        variables.update(extra or {})
+        process = subprocess.run(
+            [self.node, str(REPO / ACTION["runs"][script])],
+            env=variables,
+            cwd=self.workspace,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        return ActionStep(
+            process,
+            dict(parse_file_commands(output_file.read_text())),
+            dict(parse_file_commands(state_file.read_text())),
+        )
+
+    def job(self, with_: Mapping[str, str]) -> tuple[ActionStep, ActionStep]:
+        main = self.run("main", with_)
+        return main, self.run("post", with_, state=main.state)
+
+
+@pytest.fixture
+def runner(env: Env, tmp_path: Path) -> SimulatedRunner:
+    node = require_binary("node")
+    folder = tmp_path / "runner"
+    folder.mkdir()
+    return SimulatedRunner(env, folder, node)
+
+
+def password_in(path: Path, host: str) -> str | None:
+    entry: Any = json.loads(path.read_text()).get("auths", {}).get(host)
+    if entry is None:
+        return None
+    return base64.b64decode(entry["auth"]).decode().partition(":")[2]
+
+
+def test_main_logs_in_and_post_logs_out(runner: SimulatedRunner, env: Env) -> None:
+    main = runner.run("main", {"registries": "123456789012,111111111111", "writers": "docker,podman"})
+    assert main.process.returncode == 0, main.process.stdout + main.process.stderr
+    assert main.outputs["docker_password_123456789012_dkr_ecr_us_east_1_amazonaws_com"] == "123456789012-auth-token"
+    assert "::add-mask::123456789012-auth-token" in main.process.stdout  # stdio reaches the log
+    assert main.state["registries"] == f"{HOST},{OTHER_HOST}"
+    for path in (env.docker_config, env.podman_auth):
+        assert password_in(path, HOST) == "123456789012-auth-token"
+        assert password_in(path, OTHER_HOST) == "111111111111-auth-token"
+
+    post = runner.run("post", {"registries": "123456789012,111111111111"}, state=main.state)
+    assert post.process.returncode == 0, post.process.stdout + post.process.stderr
+    assert f"Logged out of {HOST}" in post.process.stdout
+    for path in (env.docker_config, env.podman_auth):
+        assert password_in(path, HOST) is None
+        assert password_in(path, OTHER_HOST) is None
+
+
+def test_public_registry_through_the_action(runner: SimulatedRunner, env: Env) -> None:
+    main, post = runner.job({"registry-type": "public"})
+    assert main.process.returncode == 0, main.process.stdout + main.process.stderr
+    assert main.outputs["registry"] == "public.ecr.aws"
+    assert main.outputs["docker_username_public_ecr_aws"] == "AWS"
+    assert post.process.returncode == 0, post.process.stdout + post.process.stderr
+    assert password_in(env.docker_config, "public.ecr.aws") is None
+
+
+def test_skip_logout_leaves_the_credentials(runner: SimulatedRunner, env: Env) -> None:
+    main, post = runner.job({"skip-logout": "true"})
+    assert main.process.returncode == 0, main.process.stdout + main.process.stderr
+    assert "registries" not in main.state
+    assert post.process.returncode == 0, post.process.stdout + post.process.stderr
+    assert password_in(env.docker_config, HOST) == "123456789012-auth-token"
+
+
+def test_a_failing_login_fails_the_step(runner: SimulatedRunner, env: Env) -> None:
+    main, post = runner.job({"registry-type": "qwerty"})
+    assert main.process.returncode == 2
+    assert (
+        "::error::Invalid input for 'registry-type', possible options are [private, public]"
+        in main.process.stdout.splitlines()
+    )
+    assert post.process.returncode == 0, post.process.stdout + post.process.stderr
+    assert not env.docker_config.exists()
+
+
+def test_no_usable_python_fails_the_step_clearly(runner: SimulatedRunner, env: Env) -> None:
+    main = runner.run("main", {}, extra={"ECRTUI_PYTHON": str(runner.folder / "no-such-python")})
+    assert main.process.returncode == 1
+    errors = [line for line in main.process.stdout.splitlines() if line.startswith("::error::")]
+    assert any("cannot install ecrtui" in line and "ECRTUI_PYTHON" in line for line in errors), errors
+    assert not env.docker_config.exists()
+
+
+def test_ecrtui_installed_by_an_earlier_step_is_reused(runner: SimulatedRunner, env: Env) -> None:
+    """Without ecrtui in ECRTUI_PYTHON, main uses the virtual environment a previous run of
+    the action left in $RUNNER_TEMP, and tells the post step (state) to use it too."""
+    installed = runner.folder / "ecrtui-venv" / "bin" / "python"
+    installed.parent.mkdir(parents=True)
+    installed.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    installed.chmod(0o755)
+    missing = {"ECRTUI_PYTHON": str(runner.folder / "no-such-python")}
+    main = runner.run("main", {}, extra=missing)
+    assert main.process.returncode == 0, main.process.stdout + main.process.stderr
+    assert main.state["ecrtui_python"] == str(installed)
+    assert "Installing ecrtui" not in main.process.stdout
+    post = runner.run("post", {}, state=main.state, extra=missing)
+    assert post.process.returncode == 0, post.process.stdout + post.process.stderr
+    assert password_in(env.docker_config, HOST) is None
