@@ -112,6 +112,17 @@ class ClientFactory:
             lambda: self._make_client(service, region, profile, self.credentials(profile, role_arn)),
         )
 
+    def endpoint_url(self, service: str, region: str, profile: str | None = None) -> str:
+        """Where calls to `service` in `region` go (AWS_ENDPOINT_URL*, FIPS, dual-stack
+        applied), known without credentials: `ecrtui doctor` probes it."""
+        from botocore import UNSIGNED
+        from botocore.config import Config
+
+        with self._lock:
+            session = self._session_locked(profile)
+            client = session.create_client(service, region_name=region, config=Config(signature_version=UNSIGNED))
+        return str(client.meta.endpoint_url)
+
     def _make_client(self, service: str, region: str, profile: str | None, credentials: Any) -> Any:
         from botocore.config import Config
 
@@ -291,6 +302,13 @@ def translate(error: BaseException, *, action: str, profile: str | None, setting
             f"cannot get credentials for profile {profile_name}: {redact(str(error))}",
             remediation=_refresh_hint(profile_name, settings),
             code="CredentialRetrievalError",
+        )
+    if isinstance(error, bx.InvalidConfigError):  # e.g. a profile naming a missing sso-session
+        config_file = settings.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
+        return AwsError(
+            f"profile {profile_name} cannot be used: {redact(str(error))}",
+            remediation=f"fix [profile {profile_name}] in {config_file} (`aws configure sso --profile {profile_name}` writes a complete SSO profile)",
+            code="InvalidConfig",
         )
     if isinstance(error, bx.NoRegionError):
         return AwsError("Region is missing", remediation="pass --region or set AWS_REGION", code="NoRegion")

@@ -32,6 +32,9 @@ from ecrtui.core.registry import (
 MAX_FILE_BYTES = 1024 * 1024
 MAX_TARGETS = 2000
 MAX_REGISTRIES_PER_TARGET = 1000
+# All list entries of a file together, each use of a YAML alias counted again: a 60 kB file
+# of aliased lists must not make the loader (and every login) walk millions of entries.
+MAX_LIST_ENTRIES = 50_000
 CACHE_MODES = ("keyring", "none")
 
 
@@ -111,6 +114,7 @@ _NULL = "tag:yaml.org,2002:null"
 class _Walker:
     def __init__(self, path: str) -> None:
         self.path = path
+        self.entries_left = MAX_LIST_ENTRIES
 
     def where(self, node: yaml.Node) -> SourceLocation:
         return SourceLocation(self.path, node.start_mark.line + 1)
@@ -142,6 +146,13 @@ class _Walker:
             raise self.fail(node, f"{what} must be a list", f"write {what}: [item, item]")
         if len(node.value) > limit:
             raise self.fail(node, f"{what} has {len(node.value)} entries, more than {limit}")
+        self.entries_left -= len(node.value)
+        if self.entries_left < 0:
+            raise self.fail(
+                node,
+                f"the file has more than {MAX_LIST_ENTRIES} list entries in all (each use of a YAML alias counts)",
+                "write the lists out without aliases, or split the targets over several files",
+            )
         return list(node.value)
 
     def text(self, node: yaml.Node, what: str) -> str:
@@ -217,7 +228,7 @@ def load_profiles_file(path: Path) -> ProfilesFile:
         ) from None
     except (yaml.YAMLError, RecursionError):
         raise ConfigError(f"profiles file {shown} is not valid YAML") from None
-    if root is None:
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):  # empty, or a bare `---`
         return ProfilesFile(path=shown)
     return _read_document(_Walker(shown), root)
 
@@ -305,7 +316,7 @@ def _read_target(walk: _Walker, node: yaml.Node) -> Target:
             f"{what} role_arn {role_arn!r} is not a role ARN",
             "write arn:aws:iam::123456789012:role/NAME",
         )
-    registries: list[RegistrySpec] = []
+    registries: dict[RegistrySpec, None] = {}  # a dict: ordered, and duplicates found in O(1)
     if "registries" in fields and not (
         isinstance(fields["registries"], yaml.ScalarNode) and fields["registries"].tag == _NULL
     ):
@@ -317,8 +328,7 @@ def _read_target(walk: _Walker, node: yaml.Node) -> Target:
                     f"{what} is {kind.value} but lists the {spec.type.value} registry {spec.host or spec.account_id}",
                     "put public and private registries in separate targets",
                 )
-            if spec not in registries:
-                registries.append(spec)
+            registries.setdefault(spec)
     repositories: list[str] = []
     if "repositories" in fields:
         for item in walk.sequence(fields["repositories"], f"{what} repositories", MAX_REGISTRIES_PER_TARGET):
@@ -393,7 +403,8 @@ def _read_ini(path: Path) -> configparser.RawConfigParser | None:
     except IsADirectoryError:
         raise ConfigError(f"AWS config file {path} is a directory") from None
     except (configparser.Error, UnicodeDecodeError) as error:
-        line = getattr(error, "lineno", None) or 1
+        errors = getattr(error, "errors", None)  # ParsingError has no lineno: (line, text) pairs
+        line = getattr(error, "lineno", None) or (errors[0][0] if errors else 1)
         raise ConfigError(
             f"{path}:{line}: the AWS config file cannot be parsed",
             remediation="fix it the way `aws configure list` would expect: [profile NAME] sections of key = value lines",

@@ -16,6 +16,7 @@ from ecrtui.core.registry import (
     PUBLIC_REGION,
     RegistrySpec,
     RegistryType,
+    check_region,
     parse_registry_list,
     private_host,
 )
@@ -51,7 +52,7 @@ def choose_targets(profiles: ProfilesFile, selection: Selection) -> tuple[Target
         if selection.all_targets:
             if not profiles.targets:
                 raise UsageError(
-                    f"--all: {profiles.path or 'no profiles file was found'} lists no targets",
+                    f"--all: {profiles.path} lists no targets" if profiles.path else "--all: no profiles file was found",
                     remediation="add targets to the profiles file, or pass --registries",
                 )
             return profiles.targets
@@ -94,7 +95,9 @@ def plan_registries(
                 remediation=f"use one of the profiles of ~/.aws/config ({known})",
             )
         chosen_writers = writers or target.writers or defaults.writers
-        target_region, _ = region_for(target.region, target.profile, defaults.region, aws_profiles, env)
+        target_region, origin = region_for(target.region, target.profile, defaults.region, aws_profiles, env)
+        if target_region is not None:  # --region, AWS_REGION or a profile's region: never sent unchecked
+            check_region(target_region, where=f"{where}target {target.name!r}: region ({origin})")
         for spec in target.registries or (RegistrySpec(type=target.type),):
             registry = _resolve(target, spec, target_region, chosen_writers, where)
             key = (

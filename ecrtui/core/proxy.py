@@ -25,7 +25,11 @@ def redact(text: str) -> str:
 def check_proxy_url(url: str, *, where: str = "--http-proxy") -> str:
     url = url.strip()
     parts = urlsplit(url if "://" in url else f"http://{url}")
-    if any(ord(c) < 32 for c in url) or parts.scheme not in ("http", "https") or not parts.hostname:
+    if (
+        any(ord(c) < 32 or c.isspace() for c in url)
+        or parts.scheme not in ("http", "https")
+        or not re.fullmatch(r"[a-z0-9._:%-]+", parts.hostname or "")
+    ):
         raise UsageError(
             f"{where} {redact(url)!r} is not a proxy URL",
             remediation="write http://host:port (credentials, if any, as http://user:pass@host:port)",

@@ -29,15 +29,15 @@ PUBLIC_REGION = "us-east-1"
 # partition (commercial, China, EUSC, dual-stack, GovCloud/ISO). Used with fullmatch so a
 # trailing newline or suffix never sneaks through.
 _PRIVATE_HOST = re.compile(
-    r"(?P<account>\d{12})\.dkr(?P<sep>[.\-])ecr(?P<fips>-fips)?\."
+    r"(?P<account>[0-9]{12})\.dkr(?P<sep>[.\-])ecr(?P<fips>-fips)?\."
     r"(?P<region>[a-zA-Z0-9][a-zA-Z0-9-_]*)\."
     r"(?P<suffix>amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)"
     r"|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)"
 )
-_ACCOUNT_ID = re.compile(r"\d{12}")
-_REGION = re.compile(r"[a-z]{2,5}(?:-[a-z]+)+-\d{1,2}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")  # not \d: it matches any Unicode digit
+_REGION = re.compile(r"[a-z]{2,5}(?:-[a-z]+)+-[0-9]{1,2}")
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_HOST_ALIAS = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::\d{{1,5}})?")
+_HOST_ALIAS = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::[0-9]{{1,5}})?")
 
 # Region prefix -> DNS suffix of its partition, longest prefix first.
 _PARTITION_SUFFIXES = (
@@ -90,7 +90,7 @@ def check_account_id(value: str, *, where: str = "registry") -> str:
     """Return a valid 12-digit account ID or raise a UsageError that says how to fix it."""
     if _ACCOUNT_ID.fullmatch(value):
         return value
-    if value.isdigit() and len(value) == 11:
+    if value.isascii() and value.isdigit() and len(value) == 11:
         raise UsageError(
             f"{where} {_shown(value)} has 11 digits, not 12",
             remediation=(
@@ -98,7 +98,7 @@ def check_account_id(value: str, *, where: str = "registry") -> str:
                 f'number: write it quoted, "0{value}"'
             ),
         )
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         raise UsageError(
             f"{where} {_shown(value)} has {len(value)} digits",
             remediation="an AWS account ID has exactly 12 digits, e.g. 123456789012",
