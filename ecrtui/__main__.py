@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from ecrtui.cli.main import main
+from ecrtui.launcher import main
 
 raise SystemExit(main())

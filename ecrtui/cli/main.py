@@ -1,5 +1,6 @@
-"""Entry point of the `ecrtui` command: dispatch to the TUI or a headless command, render
-errors once, and turn them into exit codes. Never a traceback for a user's mistake."""
+"""The headless commands' entry point: parse, dispatch, render errors once and turn them
+into exit codes. Never a traceback for a user's mistake. (`ecrtui` itself starts in
+ecrtui/launcher.py, which opens the TUI when there are no arguments.)"""
 
 from __future__ import annotations
 
@@ -16,20 +17,10 @@ from ecrtui.core.proxy import redact
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    raw = list(sys.argv[1:] if argv is None else argv)
-    if "--demo" in raw:
-        from ecrtui.demo import run_headless_demo
-
-        if "--headless" in raw:
-            return run_headless_demo()
-        from ecrtui.tui.app import run_app  # only the interactive face imports textual
-
-        return run_app(demo=True)
-    args_list = normalize_argv(raw)
+    args_list = normalize_argv(sys.argv[1:] if argv is None else argv)
     if args_list is None:
-        from ecrtui.tui.app import run_app  # only the interactive face imports textual
-
-        return run_app()
+        build_parser().print_help(sys.stderr)
+        return ExitCode.USAGE
     github = _wants_github(args_list)
     try:
         args = build_parser().parse_args(args_list)
@@ -72,6 +63,3 @@ def _report(message: str, remediation: str, code: ExitCode, github: bool) -> Non
     if hint:
         sys.stderr.write(f"  hint: {hint}\n")
 
-
-def entry_point() -> None:
-    raise SystemExit(main())
