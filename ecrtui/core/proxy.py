@@ -32,7 +32,7 @@ def check_proxy_url(url: str, *, where: str = "--http-proxy") -> str:
     ):
         raise UsageError(
             f"{where} {redact(url)!r} is not a proxy URL",
-            remediation="write http://host:port (credentials, if any, as http://user:pass@host:port)",
+            remediation="write http://host:port, with any credentials before the host and an @ after them",
         )
     try:
         parts.port  # noqa: B018 - raises ValueError on a bad port
