@@ -1,15 +1,264 @@
-"""`docker-credential-ecrtui`: the Docker credential helper (keyring-backed; see the
-token-cache issue). Kept import-light: the cached path must not import boto3 or textual."""
+"""`docker-credential-ecrtui`: the Docker credential helper, serving ECR tokens from the
+keyring cache so that no password sits in any file.
+
+Protocol (REFERENCE.md section 5): the action in argv[1] (get, store, erase, list,
+version), its input on stdin, the answer on stdout; errors go to stdout too, exit 1.
+
+`get` serves a cached token that is still before its refresh time (by default 30 minutes
+before it expires) without any AWS call. That hot path imports the standard library,
+`keyring` and ecrtui.core.cache only (check with `python -X importtime -m ecrtui.helper
+get`): the profiles file, boto3 and the login engine are imported only when a token must
+be fetched. It never hands out an expired token: when a refresh fails it says why on
+stdout and logs the details to $XDG_STATE_HOME/ecrtui/helper.log (never a secret).
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from ecrtui import __version__
+from ecrtui.core.cache import CacheEntry, CacheUnavailable, TokenCache, open_cache, state_dir, utc_now
+from ecrtui.core.registry import bare_host
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ecrtui.core.config import ProfilesFile
+
+# The protocol's fixed answer for "nothing here": docker then goes on without credentials.
+NOT_FOUND = "credentials not found in native keychain"
+USAGE = "Usage: docker-credential-ecrtui <get|store|erase|list|version>"
+LOG_MAX_BYTES = 1024 * 1024
 
 
-def main() -> int:
-    sys.stdout.write("credentials not found in native keychain\n")
-    return 1
+class HelperFailure(Exception):
+    """Ends an action with `message` on stdout (the protocol's error channel) and exit 1."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _answer(server_url: str, username: str, secret: str) -> str:
+    return json.dumps({"ServerURL": server_url, "Username": username, "Secret": secret}) + "\n"
+
+
+def _stamp(moment: dt.datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "an unknown time"
+
+
+class Helper:
+    """The four actions, over the keyring cache and (when needed) AWS."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
+        self.log_path = state_dir(environ) / "helper.log"
+
+    def log(self, action: str, host: str, message: str) -> None:
+        """One line in the helper's log; logging never fails the helper."""
+        from ecrtui.core.writers.jsonfile import make_private_folders
+
+        try:
+            make_private_folders(self.log_path.parent)
+            if self.log_path.exists() and self.log_path.stat().st_size > LOG_MAX_BYTES:
+                os.replace(self.log_path, self.log_path.with_name(self.log_path.name + ".1"))
+            fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as handle:
+                stamp = utc_now().isoformat(timespec="seconds")
+                handle.write(f"{stamp} pid={os.getpid()} {action} {host or '-'}: {message}\n")
+        except OSError:
+            pass
+
+    def _cache(self) -> tuple[TokenCache | None, CacheUnavailable | None]:
+        try:
+            return open_cache(self.environ), None
+        except CacheUnavailable as problem:
+            return None, problem
+
+    def _profiles(self, action: str, host: str) -> ProfilesFile:
+        from ecrtui.core.config import load_profiles
+        from ecrtui.core.errors import EcrtuiError
+
+        try:
+            return load_profiles(None, self.environ)
+        except EcrtuiError as error:
+            self.log(action, host, error.one_line())
+            raise HelperFailure(f"ecrtui: {error.one_line()}") from None
+
+    # --- get -------------------------------------------------------------------------
+
+    def get(self, request: str) -> str:
+        server_url = request.strip()
+        host = bare_host(server_url)
+        if not host:
+            raise HelperFailure(NOT_FOUND)
+        cache, problem = self._cache()
+        cached = None
+        if cache is not None:
+            try:
+                cached = cache.get(host)
+            except CacheUnavailable as error:
+                cache, problem = None, error
+        now = utc_now()
+        if cached is not None and cached.fresh(now):
+            return _answer(server_url, cached.username, cached.secret)
+        if problem is not None:
+            self.log("get", host, f"token cache unavailable, asking AWS: {problem.one_line()}")
+        return self._refresh(server_url, host, cached, cache, now)
+
+    def _refresh(
+        self, server_url: str, host: str, cached: CacheEntry | None, cache: TokenCache | None, now: dt.datetime
+    ) -> str:
+        """The slow path: map the host to a registry, fetch, cache, serve."""
+        import datetime as dt
+
+        from ecrtui.core import refresh
+        from ecrtui.core.cache import entry_for_login
+        from ecrtui.core.errors import EcrtuiError
+
+        profiles = self._profiles("get", host)
+        registry = refresh.registry_for_host(host, profiles, self.environ, cached)
+        if registry is None:
+            if cached is None:
+                raise HelperFailure(NOT_FOUND)
+            raise HelperFailure(
+                f"ecrtui: the token for {host} expired at {_stamp(cached.expires_at)}, and {host} is neither an "
+                "ECR hostname nor a registry of the profiles file, so ecrtui cannot refresh it: log in again"
+            )
+        try:
+            token = refresh.fetch_token(registry, refresh.settings_for(profiles.defaults, self.environ))
+        except EcrtuiError as error:
+            self.log(
+                "get",
+                host,
+                f"refresh failed (target {registry.target}, profile {registry.profile or '(default chain)'}, "
+                f"role {registry.role_arn or '-'}, region {registry.region}): {error.one_line()}",
+            )
+            if cached is not None and not cached.expired(now):
+                self.log("get", host, f"served the cached token, valid until {_stamp(cached.expires_at)}")
+                return _answer(server_url, cached.username, cached.secret)
+            state = f"the cached token expired at {_stamp(cached.expires_at)}" if cached else "no token is cached"
+            raise HelperFailure(
+                f"ecrtui: cannot get a token for {host} ({state}): {error.one_line()} (details: {self.log_path})"
+            ) from None
+        if cache is not None and profiles.defaults.cache != "none":
+            margin = dt.timedelta(minutes=profiles.defaults.refresh_margin_minutes)
+            try:
+                cache.put(entry_for_login(registry, token, margin=margin, source="helper", now=now))
+            except CacheUnavailable as problem:
+                self.log("get", host, f"token not cached: {problem.one_line()}")
+        return _answer(server_url, token.username, token.password)
+
+    # --- store, erase, list ------------------------------------------------------------
+
+    def store(self, request: str) -> str:
+        """Cache what `docker login` (or `skopeo login`, `podman login`) hands over."""
+        import datetime as dt
+
+        from ecrtui.core import refresh
+
+        try:
+            payload = json.loads(request)
+            fields = [payload[key] for key in ("ServerURL", "Username", "Secret")]
+            if not all(isinstance(value, str) and value for value in fields):
+                raise ValueError("empty field")
+        except (ValueError, KeyError, TypeError):
+            raise HelperFailure(
+                'ecrtui: store expects {"ServerURL": ..., "Username": ..., "Secret": ...} on stdin'
+            ) from None
+        server_url, username, secret = fields
+        host = bare_host(server_url)
+        profiles = self._profiles("store", host)
+        if profiles.defaults.cache == "none":
+            raise HelperFailure(
+                f"ecrtui: the token cache is off (cache: none in {profiles.path}), so the credentials of {host} "
+                "cannot be stored: set cache: keyring, or remove ecrtui from credsStore/credHelpers"
+            )
+        entry = refresh.docker_login_entry(
+            host,
+            username,
+            secret,
+            refresh.registry_for_host(host, profiles, self.environ),
+            margin=dt.timedelta(minutes=profiles.defaults.refresh_margin_minutes),
+        )
+        cache, problem = self._cache()
+        try:
+            if cache is None:
+                assert problem is not None
+                raise problem
+            cache.put(entry)
+        except CacheUnavailable as error:
+            self.log("store", host, error.one_line())
+            raise HelperFailure(f"ecrtui: cannot store the credentials of {host}: {error.one_line()}") from None
+        return ""
+
+    def erase(self, request: str) -> str:
+        host = bare_host(request.strip())
+        cache, problem = self._cache()
+        try:
+            if cache is None:
+                assert problem is not None
+                raise problem
+            found = cache.erase(host)
+        except CacheUnavailable as error:
+            self.log("erase", host, error.one_line())
+            raise HelperFailure(f"ecrtui: cannot erase the credentials of {host}: {error.one_line()}") from None
+        if not found:
+            raise HelperFailure(NOT_FOUND)
+        return ""
+
+    def list(self, request: str) -> str:
+        cache, problem = self._cache()
+        try:
+            if cache is None:
+                assert problem is not None
+                raise problem
+            hosts = cache.hosts()
+        except CacheUnavailable as error:
+            raise HelperFailure(f"ecrtui: cannot list the cached credentials: {error.one_line()}") from None
+        return json.dumps(hosts) + "\n"
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    out = sys.stdout if stdout is None else stdout
+    action = args[0] if args else ""
+    if action == "version":
+        out.write(f"docker-credential-ecrtui (ecrtui) {__version__}\n")
+        return 0
+    helper = Helper(os.environ if environ is None else environ)
+    actions = {"get": helper.get, "store": helper.store, "erase": helper.erase, "list": helper.list}
+    if action not in actions:
+        out.write(USAGE + "\n")
+        return 1
+    request = (sys.stdin if stdin is None else stdin).read()
+    try:
+        out.write(actions[action](request))
+    except HelperFailure as failure:
+        out.write(failure.message + "\n")
+        return 1
+    except Exception as error:  # a bug: logged with its traceback, never shown to docker
+        import traceback
+
+        helper.log(action, "", "internal error: " + "".join(traceback.format_exception(error)).replace("\n", " | "))
+        out.write(f"ecrtui: internal error in {action} ({type(error).__name__}); details in {helper.log_path}\n")
+        return 1
+    return 0
 
 
 def entry_point() -> None:
     raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    entry_point()

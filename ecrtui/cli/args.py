@@ -10,7 +10,10 @@ from ecrtui import __version__
 
 # Commands that live in a module of their own: name -> (module, help). Each module has
 # `add_arguments(parser)` and `run(args) -> ExitCode`; login/logout/status are in commands.py.
-COMMAND_MODULES: dict[str, tuple[str, str]] = {}
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "helper": ("ecrtui.cli.helper_install", "point docker's credHelpers at docker-credential-ecrtui"),
+    "doctor": ("ecrtui.cli.doctor", "permission and environment diagnostics"),
+}
 COMMANDS = ("login", "logout", "status", *COMMAND_MODULES)
 
 
@@ -28,6 +31,13 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _attempts(text: str) -> int:
+    value = _positive_int(text)
+    if value > 20:  # the profiles file's limit too: more only hammers a throttling service
+        raise argparse.ArgumentTypeError(f"{text!r} must be at most 20")
     return value
 
 
@@ -94,15 +104,18 @@ def _login_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--http-proxy", metavar="URL", help="proxy for the AWS calls (wins over HTTPS_PROXY/HTTP_PROXY)")
     group.add_argument(
-        "--max-attempts", metavar="N", type=_positive_int, help="attempts per AWS call, with backoff (default 3)"
+        "--max-attempts", metavar="N", type=_attempts, help="attempts per AWS call, with backoff (default 3)"
     )
     group.add_argument(
         "--timeout", metavar="SECONDS", type=_seconds, help="connect and read timeout per AWS call (default 10)"
     )
     group.add_argument("--jobs", metavar="N", type=_positive_int, help="AWS calls in flight at once (default 16)")
+    group.add_argument("--no-cache", action="store_true", help="do not put the tokens in the keyring cache")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line. Given the `argv` to parse, only the module of a command it
+    names is imported (`ecrtui login` never pays for `doctor`'s); without, every one is."""
     parser = _Parser(
         prog="ecrtui",
         description="Log into Amazon ECR: many accounts, regions and profiles at once.",
@@ -117,8 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     _selection_options(logout)
     _selection_options(commands.add_parser("status", help="targets, hosts and what each writer holds for them"))
     for name, (module_name, help_text) in COMMAND_MODULES.items():
-        module = importlib.import_module(module_name)
-        module.add_arguments(commands.add_parser(name, help=help_text))
+        subparser = commands.add_parser(name, help=help_text)
+        if argv is None or name in argv:
+            importlib.import_module(module_name).add_arguments(subparser)
     return parser
 
 

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ecrtui.cli import render
+from ecrtui.cli import render, token_cache
 from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.config import ProfilesFile, discover_aws_profiles, load_profiles
@@ -155,7 +155,10 @@ def run_login(args: argparse.Namespace) -> ExitCode:
     # In CI, entries are written under a lease of this job, so that another job's logout on
     # a shared runner keeps them (with skip-logout the lease simply runs out).
     lease = uuid.uuid4().hex if request.github else None
-    engine = LoginEngine(ClientFactory(request.settings), jobs=request.jobs, on_event=progress, lease=lease)
+    on_token = token_cache.login_cache(args, request.profiles.defaults, environ, github=request.github)
+    engine = LoginEngine(
+        ClientFactory(request.settings), jobs=request.jobs, on_event=progress, on_token=on_token, lease=lease
+    )
     results = engine.login(registries)
     if request.github:
         _github_report(request, registries, results, environ, lease)
@@ -244,6 +247,7 @@ def run_logout(args: argparse.Namespace) -> ExitCode:
         writers = writers or tuple(dict.fromkeys(w for r in registries for w in r.writers))
     lease = (environ.get(f"STATE_{STATE_LEASE}") or None) if request.github and not explicit else None
     outcome = logout(hosts, writers or ("docker",), environ, lease)
+    token_cache.forget(hosts, request.profiles.defaults, environ, github=request.github)
     failed = [host for host, problem in outcome.items() if problem]
     for host, problem in outcome.items():
         if problem:
@@ -278,13 +282,14 @@ def run_status(args: argparse.Namespace) -> ExitCode:
                 "written_to": held,
             }
         )
+    token_cache.annotate_status(records, registries, request.profiles.defaults, environ)
     if request.output == "json":
         import json
 
         json.dump({"version": render.JSON_VERSION, "registries": records}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        rows = [("REGISTRY", "TARGET", "PROFILE", "REGION", "CREDENTIALS IN")]
+        rows = [("REGISTRY", "TARGET", "PROFILE", "REGION", "CREDENTIALS IN", "TOKEN")]
         for r in records:
             rows.append(
                 (
@@ -293,6 +298,7 @@ def run_status(args: argparse.Namespace) -> ExitCode:
                     str(r["profile"] or "-"),
                     str(r["region"]),
                     ", ".join(r["written_to"]) or "-",  # type: ignore[arg-type]
+                    token_cache.expiry_cell(r),
                 )
             )
         sys.stdout.write("\n".join(render.table(rows)) + "\n")

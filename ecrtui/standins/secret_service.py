@@ -1,0 +1,148 @@
+"""A private D-Bus session with a real Secret Service, for tests and benchmarks.
+
+`SecretServiceSession(home)` starts its own `dbus-daemon --session` and, on that bus,
+gnome-keyring's Secret Service (`gnome-keyring-daemon --foreground --components=secrets`)
+with HOME set to `home`, so nothing of the user's own keyring is touched. Processes that
+get `session.environ` (DBUS_SESSION_BUS_ADDRESS) use it through `keyring` exactly as on a
+desktop. Modes:
+
+- `unlocked`: the login keyring is created and unlocked with a password on stdin.
+- `locked`: the daemon runs but nothing is unlocked and no prompt can be shown, so every
+  access fails with "Prompt dismissed" (a locked keyring on a headless machine).
+- `hanging`: the bus name `org.freedesktop.secrets` belongs to a process that never
+  answers (a wedged daemon), so a client that waits without a deadline hangs.
+
+Both daemons are ours (started here, stopped by their process ids).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+SECRETS_NAME = "org.freedesktop.secrets"
+MODES = ("unlocked", "locked", "hanging")
+READY_TIMEOUT_SECONDS = 10.0
+
+
+class SecretServiceError(RuntimeError):
+    """The stand-in could not start (a binary is missing or a daemon died)."""
+
+
+def missing_binaries() -> list[str]:
+    return [name for name in ("dbus-daemon", "gnome-keyring-daemon") if shutil.which(name) is None]
+
+
+class SecretServiceSession:
+    """`with SecretServiceSession(home) as session: ... session.environ ...`"""
+
+    def __init__(self, home: Path, *, mode: str = "unlocked", password: str = "ecrtui-test-keyring") -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        self.home = home
+        self.mode = mode
+        self.password = password
+        self.address = ""
+        self._processes: list[subprocess.Popen[bytes]] = []
+
+    @property
+    def environ(self) -> dict[str, str]:
+        """What a client needs to reach this session's Secret Service."""
+        return {"DBUS_SESSION_BUS_ADDRESS": self.address}
+
+    def _base_environ(self) -> dict[str, str]:
+        keep = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "XDG_", "GNOME_KEYRING"))}
+        return {**keep, "HOME": str(self.home)}
+
+    def start(self) -> SecretServiceSession:
+        missing = missing_binaries()
+        if missing:
+            raise SecretServiceError(f"not installed: {', '.join(missing)}")
+        self.home.mkdir(parents=True, exist_ok=True)
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=self._base_environ(),
+        )
+        self._processes.append(bus)
+        assert bus.stdout is not None
+        self.address = bus.stdout.readline().decode().strip()
+        if not self.address:
+            self.stop()
+            raise SecretServiceError("dbus-daemon printed no address")
+        env = {**self._base_environ(), **self.environ}
+        if self.mode == "hanging":
+            command = [sys.executable, "-m", "ecrtui.standins.secret_service", "--hang"]
+        else:
+            command = ["gnome-keyring-daemon", "--foreground", "--components=secrets"]
+            if self.mode == "unlocked":
+                command.append("--unlock")
+        daemon = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        )
+        self._processes.append(daemon)
+        assert daemon.stdin is not None
+        if self.mode == "unlocked":
+            daemon.stdin.write(self.password.encode())
+        daemon.stdin.close()  # --unlock reads the password until end of input
+        try:
+            self._wait_for_name(daemon)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_for_name(self, daemon: subprocess.Popen[bytes]) -> None:
+        """Poll the bus until the Secret Service name has an owner (a readiness check)."""
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        with open_dbus_connection(bus=self.address) as connection:
+            while time.monotonic() < deadline:
+                reply = connection.send_and_get_reply(message_bus.NameHasOwner(SECRETS_NAME), timeout=2)
+                if reply.body[0]:
+                    return
+                if daemon.poll() is not None:
+                    raise SecretServiceError(f"{self.mode} Secret Service exited with {daemon.returncode}")
+                time.sleep(0.01)
+        raise SecretServiceError(f"{SECRETS_NAME} has no owner after {READY_TIMEOUT_SECONDS} s")
+
+    def stop(self) -> None:
+        for process in reversed(self._processes):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        self._processes.clear()
+
+    def __enter__(self) -> SecretServiceSession:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def hang(environ: Mapping[str, str] | None = None) -> None:
+    """Own the Secret Service name and never answer: a wedged daemon."""
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    env = os.environ if environ is None else environ
+    with open_dbus_connection(bus=env["DBUS_SESSION_BUS_ADDRESS"]) as connection:
+        connection.send_and_get_reply(message_bus.RequestName(SECRETS_NAME))
+        while True:
+            connection.receive()  # read and drop every call: the callers wait forever
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--hang"]:
+    hang()
