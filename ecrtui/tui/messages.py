@@ -1,0 +1,84 @@
+"""What the thread workers tell the app, one message per thing that happened. Workers
+never touch widgets: they post these, and the app's handlers update the board and render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from ecrtui.core.errors import EcrtuiError
+from ecrtui.core.models import LoginResult, Registry
+from ecrtui.tui.rows import CachedState
+from ecrtui.tui.services import Diagnosis, Inventory
+
+
+@dataclass
+class InventoryLoaded(Message):
+    """The profiles file and the AWS config were read and planned."""
+
+    inventory: Inventory
+
+
+@dataclass
+class CachedStateRead(Message):
+    """What the keyring cache and credential files say, per row key (no network yet);
+    `problem` when the keyring could not be read."""
+
+    states: dict[str, CachedState]
+    problem: EcrtuiError | None = None
+
+
+@dataclass
+class CacheProblemMet(Message):
+    """The keyring refused a token during a login: the login went on without the cache."""
+
+    problem: EcrtuiError
+
+
+@dataclass
+class RegistryLoginStarted(Message):
+    """A registry's GetAuthorizationToken call is in flight."""
+
+    registry: Registry
+
+
+@dataclass
+class RegistryLoginFinished(Message):
+    """A registry's login ended, well or badly."""
+
+    result: LoginResult
+
+
+@dataclass
+class LoginBatchFinished(Message):
+    """Every registry of one batch has finished."""
+
+    results: list[LoginResult]
+
+
+@dataclass
+class LogoutFinished(Message):
+    """Hosts were erased from their writers and the cache: per row key, None or the
+    problem; `cache_problem` when the keyring could not be updated."""
+
+    outcome: dict[str, str | None]
+    cache_problem: EcrtuiError | None = None
+
+
+@dataclass
+class DiagnosisReady(Message):
+    """The doctor's report for one row is ready."""
+
+    key: str
+    diagnosis: Diagnosis
+
+
+@dataclass
+class SsoLoginFinished(Message):
+    """`aws sso login --profile X` exited."""
+
+    profile: str
+    returncode: int
+    output: str = ""

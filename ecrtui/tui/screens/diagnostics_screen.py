@@ -1,0 +1,176 @@
+"""The diagnostics screen for one registry: the doctor's checks with their findings and
+remediations, and the IAM policy that would fix a denial, in a read-only text area so
+it can be selected and copied (or copied whole with a key)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, LoadingIndicator, Static, TextArea
+
+from ecrtui.core.diagnose.models import Check, CheckStatus
+from ecrtui.tui.rows import RegistryRow
+from ecrtui.tui.services import Diagnosis, check_title
+
+TITLE_WIDTH = 26
+STATE_MARKS = {CheckStatus.OK: "✔", CheckStatus.WARN: "!", CheckStatus.FAIL: "✗", CheckStatus.SKIP: "·"}
+PROBLEMS = (CheckStatus.FAIL, CheckStatus.WARN)
+
+
+def render_checks(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style], heading_style: Style) -> Table:
+    """A grid of checks: what needs attention first (failures, then warnings), then the
+    rest under a heading per stage. Each row is the mark, the check's name, and its
+    finding with the fix below it, in columns so the findings line up."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(style="bold", max_width=TITLE_WIDTH, overflow="fold")
+    grid.add_column(ratio=1)
+
+    def heading(text: str) -> None:
+        if grid.row_count:
+            grid.add_row("", "", "")
+        grid.add_row("", Text(text.upper(), style=heading_style), "")
+
+    def add(check: Check) -> None:
+        colour = colours[check.status]
+        finding = Text(check.finding)
+        if check.remediation:
+            finding.append("\n→ ", style=colour).append(check.remediation)
+        grid.add_row(Text(STATE_MARKS[check.status], style=colour + Style(bold=True)), check_title(check), finding)
+
+    problems = sorted((c for c in diagnosis.checks if c.status in PROBLEMS), key=lambda c: PROBLEMS.index(c.status))
+    if problems:
+        heading("Needs attention")
+        for check in problems:
+            add(check)
+    section: tuple[bool, str] | None = None
+    for check in diagnosis.checks:
+        if check.status in PROBLEMS:
+            continue
+        here = (check.target is None, check.category.value)
+        if here != section:
+            heading(("This machine: " if check.target is None else "") + check.category.value)
+            section = here
+        add(check)
+    return grid
+
+
+def summary(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style]) -> Text:
+    """`✗ 1 failed  ! 1 warning  ✔ 7 ok`: the verdict before the details."""
+    words = {
+        CheckStatus.FAIL: "failed",
+        CheckStatus.WARN: "warning",
+        CheckStatus.OK: "ok",
+        CheckStatus.SKIP: "skipped",
+    }
+    line = Text()
+    for status, word in words.items():
+        count = sum(1 for c in diagnosis.checks if c.status is status)
+        plural = "s" if status is CheckStatus.WARN and count > 1 else ""
+        if count:
+            line.append(f"{STATE_MARKS[status]} {count} {word}{plural}   ", style=colours[status] + Style(bold=True))
+    return line
+
+
+class DiagnosticsScreen(ModalScreen[None]):
+    """Shows a spinner until the app hands it the diagnosis of `row`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Close", id="close-diagnostics", tooltip="Close the diagnostics"),
+        Binding("c", "copy_report", "Copy report", id="copy-report", tooltip="Diagnostics: copy the whole report"),
+        Binding("p", "copy_policy", "Copy policy", id="copy-policy", tooltip="Diagnostics: copy the IAM policy (JSON)"),
+    ]
+
+    DEFAULT_CSS = """
+    DiagnosticsScreen {
+        align: center middle;
+    }
+    DiagnosticsScreen > #dialog {
+        width: 92%;
+        height: 92%;
+        border: thick $primary 60%;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    DiagnosticsScreen #checks {
+        height: 1fr;
+        margin: 1 0 0 0;
+    }
+    DiagnosticsScreen #policy-title {
+        color: $text-muted;
+        margin-top: 1;
+    }
+    DiagnosticsScreen TextArea {
+        height: auto;
+        max-height: 9;
+    }
+    DiagnosticsScreen #summary {
+        margin-top: 1;
+    }
+    DiagnosticsScreen LoadingIndicator {
+        height: 3;
+    }
+    """
+
+    def __init__(self, row: RegistryRow) -> None:
+        super().__init__()
+        self.row = row
+        self.diagnosis: Diagnosis | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = f"Diagnostics: {self.row.label}"
+            yield LoadingIndicator()
+            yield Static(id="summary")
+            with VerticalScroll(id="checks"):
+                yield Static(id="check-list")
+            yield Static("IAM policy that grants what is missing", id="policy-title")
+            policy = TextArea("", read_only=True, show_line_numbers=False, id="policy")
+            policy.cursor_blink = False  # read-only text: a blinking cursor only distracts
+            yield policy
+            yield Footer()  # this screen's keys, as the user's keymap has them
+
+    def on_mount(self) -> None:
+        for widget in ("#checks", "#policy-title", "#policy"):
+            self.query_one(widget).display = False
+
+    def show_diagnosis(self, diagnosis: Diagnosis) -> None:
+        self.diagnosis = diagnosis
+        self.query_one(LoadingIndicator).display = False
+        self.query_one("#checks").display = True
+        theme = self.app.current_theme
+        colours = {
+            CheckStatus.OK: Style(color=theme.success or "green"),
+            CheckStatus.WARN: Style(color=theme.warning or "yellow"),
+            CheckStatus.FAIL: Style(color=theme.error or "red"),
+            CheckStatus.SKIP: Style(dim=True),
+        }
+        heading = Style(color=theme.accent or "cyan", bold=True)
+        self.query_one("#summary", Static).update(summary(diagnosis, colours))
+        self.query_one("#check-list", Static).update(render_checks(diagnosis, colours, heading))
+        has_policy = diagnosis.policy is not None
+        self.query_one("#policy-title").display = has_policy
+        policy = self.query_one("#policy", TextArea)
+        policy.display = has_policy
+        policy.load_text(diagnosis.policy or "")
+
+    def action_copy_report(self) -> None:
+        if self.diagnosis is not None:
+            self.app.copy_to_clipboard(self.diagnosis.as_text())
+            self.notify("Report copied to the clipboard")
+
+    def action_copy_policy(self) -> None:
+        if self.diagnosis is not None and self.diagnosis.policy:
+            self.app.copy_to_clipboard(self.diagnosis.policy)
+            self.notify("Policy copied to the clipboard")
+        else:
+            self.notify("This report proposes no policy", severity="warning")

@@ -1,0 +1,84 @@
+"""The help screen: every binding with the key it has now (after the user's keymap),
+what it does, and the id to remap it by."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    keys: str
+    description: str
+    binding_id: str
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal list of bindings; any of escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="close-help", tooltip="Close this help"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > #dialog {
+        width: 116;
+        max-width: 95%;
+        height: 90%;
+        border: thick $primary 60%;
+        background: $surface;
+        padding: 1 2;
+    }
+    HelpScreen #help-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    HelpScreen DataTable {
+        height: 1fr;
+    }
+    HelpScreen #help-hint {
+        color: $text-muted;
+        margin-top: 1;
+        dock: bottom;
+    }
+    """
+
+    def __init__(self, entries: Sequence[HelpEntry], keymap_source: str) -> None:
+        super().__init__()
+        self.entries = tuple(entries)
+        self.keymap_source = keymap_source
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Keys", id="help-title")
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="help-keys")
+            yield Static(
+                f"Remap any key by its id under keymap: in {self.keymap_source}, "
+                "e.g. keymap: {login: ctrl+l}. Every action is also in the command palette.",
+                id="help-hint",
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Key", key="keys")
+        table.add_column("Action", key="action")
+        table.add_column("Id (for keymap:)", key="id")
+        for entry in self.entries:
+            table.add_row(
+                Text(entry.keys, style="bold"),
+                entry.description,
+                Text(entry.binding_id, style="dim"),
+                key=entry.binding_id,
+            )

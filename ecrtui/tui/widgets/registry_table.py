@@ -1,0 +1,384 @@
+"""The registry table: one row per registry with its selection mark, status and a live
+expiry countdown coloured by urgency. It renders `RegistryRow`s and nothing else.
+
+It is a line-API widget rather than a DataTable: a DataTable re-renders every visible
+cell through Rich whenever any cell changes (about 80 ms for a screenful), and during a
+batch of 100 logins the rows change dozens of times a second while the login threads
+compete for the GIL, which froze the screen for most of a second at a time. Here a row
+change re-renders that one line (a handful of segments), and unchanged lines come from
+a cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ecrtui.tui.rows import ExpiryLevel, RegistryRow, RowStatus, expires_in_text, expiry_level
+
+# What the eye looks for first comes first: which registry, and is it usable. Profile,
+# account, region and type follow; on a narrow terminal they scroll off to the right
+# (account and region are spelled out in an ECR host anyway).
+COLUMNS = (
+    ("mark", " "),
+    ("target", "Target"),
+    ("host", "Registry"),
+    ("status", "Status"),
+    ("expires", "Expires in"),
+    ("profile", "Profile"),
+    ("account", "Account"),
+    ("region", "Region"),
+    ("type", "Type"),
+)
+RIGHT_ALIGNED = frozenset({"expires"})
+SELECTED_MARK = "✔"
+HEADER_HEIGHT = 1
+
+
+class RegistryTable(ScrollView, can_focus=True):
+    """A scrollable table of registries with a row cursor and a fixed header."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False, id="cursor-up", tooltip="Move the cursor up"),
+        Binding("down", "cursor_down", "Down", show=False, id="cursor-down", tooltip="Move the cursor down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page-up", tooltip="Move the cursor a page up"),
+        Binding(
+            "pagedown", "page_down", "Page down", show=False, id="page-down", tooltip="Move the cursor a page down"
+        ),
+        Binding("home", "first_row", "First", show=False, id="first-row", tooltip="Go to the first registry"),
+        Binding("end", "last_row", "Last", show=False, id="last-row", tooltip="Go to the last registry"),
+        Binding("left", "scroll_left", "Left", show=False, id="scroll-left", tooltip="Scroll the table left"),
+        Binding("right", "scroll_right", "Right", show=False, id="scroll-right", tooltip="Scroll the table right"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "registry-table--header",
+        "registry-table--cursor",
+        "registry-table--odd-row",
+    }
+
+    DEFAULT_CSS = """
+    RegistryTable {
+        height: 1fr;
+        background: $surface;
+        scrollbar-gutter: stable;
+    }
+    RegistryTable > .registry-table--header {
+        background: $panel;
+        color: $foreground;
+        text-style: bold;
+    }
+    RegistryTable > .registry-table--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    RegistryTable:focus > .registry-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    RegistryTable > .registry-table--odd-row {
+        background: $surface-lighten-1;
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+
+    @dataclass
+    class RowHighlighted(Message):
+        """The cursor moved to another row (`key` None: the table is empty)."""
+
+        key: str | None
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._order: list[str] = []
+        self._rows: dict[str, RegistryRow] = {}
+        self._cells: dict[str, dict[str, Text]] = {}
+        self._selected: set[str] = set()
+        self._widths = {key: cell_len(label) for key, label in COLUMNS}
+        self._lines: dict[tuple[str, bool, bool], Strip] = {}  # (key, cursor, focused)
+        self._header: Strip | None = None
+        self._styles: dict[str, Style] = {}
+        self._styles_theme = ""
+        self._highlighted: str | None = None
+        self._now = dt.datetime.now(dt.timezone.utc)
+
+    # --- what the app calls ------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._order)
+
+    @property
+    def shown_keys(self) -> list[str]:
+        return list(self._order)
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor, if any."""
+        return self._order[self.cursor_row] if self._order else None
+
+    def get_row_index(self, key: str) -> int:
+        return self._order.index(key)
+
+    def get_cell(self, key: str, column: str) -> Text:
+        return self._cells[key][column]
+
+    def move_cursor(self, *, row: int) -> None:
+        self.cursor_row = row
+
+    def show(self, rows: Sequence[RegistryRow], selected: Collection[str], now: dt.datetime) -> None:
+        """Replace the rows, keeping the cursor on the same registry if it stays."""
+        keep = self.cursor_key
+        self._now = now
+        self._order = [row.key for row in rows]
+        self._rows = {row.key: row for row in rows}
+        self._selected = set(selected)
+        self._cells = {row.key: self._make_cells(row, now) for row in rows}
+        self._widths = {key: cell_len(label) for key, label in COLUMNS}
+        for cells in self._cells.values():
+            self._widen(cells)
+        self._forget_lines()
+        index = self._order.index(keep) if keep in self._rows else 0
+        self.cursor_row = min(index, max(0, len(self._order) - 1))
+
+    def update_row(self, row: RegistryRow, now: dt.datetime, *, selected: bool | None = None) -> None:
+        """Redraw one row (a no-op when the filter hides it)."""
+        if row.key not in self._rows:
+            return
+        self._now = now
+        self._rows[row.key] = row
+        if selected is not None:
+            (self._selected.add if selected else self._selected.discard)(row.key)
+        self._set_cells(row.key, self._make_cells(row, now))
+
+    def set_marks(self, keys: Collection[str], selected: bool) -> None:
+        for key in keys:
+            if key in self._rows:
+                (self._selected.add if selected else self._selected.discard)(key)
+                self._set_cells(key, {**self._cells[key], "mark": self._mark(key)})
+
+    def tick(self, now: dt.datetime) -> None:
+        """Advance the countdowns: only rows whose text changed are redrawn, so a
+        thousand idle rows cost nothing per second."""
+        self._now = now
+        for key, row in self._rows.items():
+            if row.expires_at is None:
+                continue
+            cells = self._cells[key]
+            status, expires = self._status_cell(row, now), self._expiry_cell(row, now)
+            if not (_same(status, cells["status"]) and _same(expires, cells["expires"])):
+                self._set_cells(key, {**cells, "status": status, "expires": expires})
+
+    def status_styles(self) -> dict[str, Style]:
+        """Status colours from the active theme (so they follow a theme change), made
+        once per theme rather than once per cell."""
+        theme = self.app.current_theme
+        if self._styles_theme != theme.name:
+            self._styles_theme = theme.name
+            self._styles = {
+                "ok": Style(color=theme.success or "green"),
+                "warn": Style(color=theme.warning or "yellow"),
+                "bad": Style(color=theme.error or "red", bold=True),
+                "busy": Style(color=theme.accent or "cyan"),
+                "mark": Style(color=theme.accent or "cyan", bold=True),
+                "dim": Style(dim=True),
+            }
+        return self._styles
+
+    # --- cursor and scrolling --------------------------------------------------------------
+
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, len(self._order) - 1))
+
+    def watch_cursor_row(self) -> None:
+        self._forget_cursor_lines()
+        if self._order:
+            self._scroll_to_cursor()
+        key = self.cursor_key
+        if key != self._highlighted:
+            self._highlighted = key
+            self.post_message(self.RowHighlighted(key))
+        self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.scrollable_content_region.height - HEADER_HEIGHT)
+        top = round(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= max(1, self.scrollable_content_region.height - HEADER_HEIGHT)
+
+    def action_page_down(self) -> None:
+        self.cursor_row += max(1, self.scrollable_content_region.height - HEADER_HEIGHT)
+
+    def action_first_row(self) -> None:
+        self.cursor_row = 0
+
+    def action_last_row(self) -> None:
+        self.cursor_row = len(self._order) - 1
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= HEADER_HEIGHT:
+            self.cursor_row = round(self.scroll_y) + event.y - HEADER_HEIGHT
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self._order:
+            self._scroll_to_cursor()
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x = round(self.scroll_x)
+        if y < HEADER_HEIGHT:
+            if self._header is None:
+                style = self.get_component_rich_style("registry-table--header")
+                self._header = self._strip({key: Text(label) for key, label in COLUMNS}, style)
+            return self._header.crop(scroll_x, scroll_x + width)
+        index = round(self.scroll_y) + y - HEADER_HEIGHT
+        if index >= len(self._order):
+            return Strip.blank(width, self.rich_style)
+        key = self._order[index]
+        cursor, focused = index == self.cursor_row, self.has_focus
+        line = self._lines.get((key, cursor, focused))
+        if line is None:
+            if cursor:
+                base = self.get_component_rich_style("registry-table--cursor")
+            elif index % 2:
+                base = self.get_component_rich_style("registry-table--odd-row")
+            else:
+                base = self.rich_style
+            line = self._lines[(key, cursor, focused)] = self._strip(self._cells[key], base, cursor=cursor)
+        return line.crop(scroll_x, scroll_x + width)
+
+    def _strip(self, cells: dict[str, Text], base: Style, *, cursor: bool = False) -> Strip:
+        """One line: each cell padded to its column's width, a space either side. On the
+        cursor row the cursor's colours win, so a red status stays readable on it."""
+        segments = []
+        for key, _ in COLUMNS:
+            text = cells[key]
+            pad = self._widths[key] - cell_len(text.plain)
+            body = (" " * pad + text.plain) if key in RIGHT_ALIGNED else (text.plain + " " * pad)
+            own = text.style if isinstance(text.style, Style) else Style()
+            style = own + base if cursor else base + own
+            segments += [Segment(" ", base), Segment(body, style), Segment(" ", base)]
+        total = sum(self._widths.values()) + 2 * len(COLUMNS)
+        return Strip(segments, total).simplify()
+
+    def _set_cells(self, key: str, cells: dict[str, Text]) -> None:
+        self._cells[key] = cells
+        if self._widen(cells):
+            self._forget_lines()
+        else:
+            for cursor in (False, True):
+                for focused in (False, True):
+                    self._lines.pop((key, cursor, focused), None)
+        self.refresh()
+
+    def _widen(self, cells: dict[str, Text]) -> bool:
+        """Grow columns to fit `cells`; whether any grew (then every line is redrawn)."""
+        grew = False
+        for key, text in cells.items():
+            width = cell_len(text.plain)
+            if width > self._widths[key]:
+                self._widths[key], grew = width, True
+        if grew:
+            self.virtual_size = Size(sum(self._widths.values()) + 2 * len(COLUMNS), len(self._order) + HEADER_HEIGHT)
+        return grew
+
+    def _forget_lines(self) -> None:
+        self._lines.clear()
+        self._header = None
+        self.virtual_size = Size(sum(self._widths.values()) + 2 * len(COLUMNS), len(self._order) + HEADER_HEIGHT)
+        self.refresh()
+
+    def _forget_cursor_lines(self) -> None:
+        for cache_key in [k for k in self._lines if k[1]]:
+            del self._lines[cache_key]
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self) -> None:
+        """Every colour comes from the theme: remake the cells and lines."""
+        self._cells = {key: self._make_cells(row, self._now) for key, row in self._rows.items()}
+        self._forget_lines()
+
+    # --- cells ----------------------------------------------------------------------------
+
+    def _make_cells(self, row: RegistryRow, now: dt.datetime) -> dict[str, Text]:
+        registry = row.registry
+        dim = self.status_styles()["dim"]
+        return {
+            "mark": self._mark(row.key),
+            "target": Text(registry.target),
+            "host": Text(row.host or f"default registry ({registry.region})", style=dim if row.host is None else ""),
+            "status": self._status_cell(row, now),
+            "expires": self._expiry_cell(row, now),
+            "profile": Text(registry.profile or "(default)", style=dim if registry.profile is None else ""),
+            "account": Text(row.account_id or "—", style=dim if row.account_id is None else ""),
+            "region": Text(registry.region),
+            "type": Text(registry.type.value),
+        }
+
+    def _mark(self, key: str) -> Text:
+        return Text(SELECTED_MARK, style=self.status_styles()["mark"]) if key in self._selected else Text(" ")
+
+    def _status_cell(self, row: RegistryRow, now: dt.datetime) -> Text:
+        text = row.status_text(now)
+        palette = self.status_styles()
+        if text == "expired" or row.status in (RowStatus.FAILED, RowStatus.SSO_EXPIRED):
+            style = palette["bad"]
+        elif row.busy:
+            style = palette["busy"]
+        elif row.status in (RowStatus.LOGGED_IN, RowStatus.STORED):
+            style = palette["ok"]
+        else:
+            style = palette["dim"]
+        return Text(text, style=style)
+
+    def _expiry_cell(self, row: RegistryRow, now: dt.datetime) -> Text:
+        palette = self.status_styles()
+        style = {
+            ExpiryLevel.FINE: palette["ok"],
+            ExpiryLevel.SOON: palette["warn"],
+            ExpiryLevel.EXPIRED: palette["bad"],
+            ExpiryLevel.UNKNOWN: palette["dim"],
+        }[expiry_level(row.expires_at, now)]
+        return Text(expires_in_text(row.expires_at, now), style=style)
+
+
+def _same(first: Text, second: Text) -> bool:
+    """Equal text and style (Text's own == ignores the style)."""
+    return first.plain == second.plain and first.style == second.style
