@@ -257,6 +257,11 @@ def main(
 
 
 def entry_point() -> None:
+    import logging
+
+    # Library warnings (botocore's refresh tracebacks) must not reach docker's terminal:
+    # failures are answered on stdout and detailed in the helper's own log.
+    logging.getLogger().addHandler(logging.NullHandler())
     raise SystemExit(main())
 
 

@@ -3,11 +3,15 @@ command otherwise. It sits above cli/ and tui/ so neither imports the other."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # botocore logs refresh failures with tracebacks; with no handler configured Python
+    # would print them on stderr (over the TUI's screen). ecrtui reports errors itself.
+    logging.getLogger().addHandler(logging.NullHandler())
     raw = list(sys.argv[1:] if argv is None else argv)
     if "--demo" in raw:
         if "--headless" in raw:

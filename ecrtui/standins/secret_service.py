@@ -57,13 +57,20 @@ class SecretServiceSession:
 
     def _base_environ(self) -> dict[str, str]:
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "XDG_", "GNOME_KEYRING"))}
-        return {**keep, "HOME": str(self.home)}
+        # A runtime folder of its own: gnome-keyring finds a running daemon through its
+        # control socket there and, finding one of another session, hands over and exits.
+        return {**keep, "HOME": str(self.home), "XDG_RUNTIME_DIR": str(self.runtime_dir)}
+
+    @property
+    def runtime_dir(self) -> Path:
+        return self.home / ".ecrtui-runtime"
 
     def start(self) -> SecretServiceSession:
         missing = missing_binaries()
         if missing:
             raise SecretServiceError(f"not installed: {', '.join(missing)}")
         self.home.mkdir(parents=True, exist_ok=True)
+        self.runtime_dir.mkdir(mode=0o700, exist_ok=True)
         bus = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
             stdout=subprocess.PIPE,
