@@ -173,7 +173,7 @@ def run_headless_demo() -> int:
         config = (home / ".docker" / "config.json").read_text()
         hosts = config.count('"auth"')
         out.write(f"\n{home}/.docker/config.json now holds {hosts} registry entries (mode 0600).\n")
-        out.write("\n$ ecrtui logout --all --writer docker\n")
+        out.write("\n$ ecrtui logout --target dev --target staging --target prod --target public\n")
         out.flush()
         logout_code = main(
             ["logout", "--target", "dev", "--target", "staging", "--target", "prod", "--target", "public"]
