@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support import hygiene
 
 from ecrtui.standins.ecr_public import EcrPublicStandin
 
@@ -119,6 +120,8 @@ _DROPPED = (
     "HELM_",
     "ECRTUI_CONFIG",
     "XDG_",
+    "DBUS_SESSION_BUS_ADDRESS",  # logins cache tokens: never in the developer's own keyring
+    "PYTHON_KEYRING_BACKEND",
 )
 
 
@@ -190,7 +193,7 @@ def run_cli(
     """Run the real command (`python -m ecrtui`, or the helper) in a subprocess."""
     variables = env.vars if isinstance(env, Env) else env
     module = "ecrtui" if program == "ecrtui" else "ecrtui.helper"
-    return subprocess.run(
+    completed = subprocess.run(
         [sys.executable, "-m", module, *args],
         env=variables,
         input=stdin,
@@ -200,6 +203,18 @@ def run_cli(
         check=False,
         cwd=REPO,
     )
+    # Every run is scanned for leaked secrets at the end of the session (secret_hygiene).
+    hygiene.record(program, args, completed.stdout, completed.stderr, env.home if isinstance(env, Env) else None)
+    return completed
+
+
+@pytest.fixture(scope="session", autouse=True)
+def secret_hygiene() -> Iterator[None]:
+    """Fails the session if any CLI run printed or logged a token or password (support/hygiene.py)."""
+    yield
+    leaks = hygiene.leaks()
+    if leaks:
+        pytest.fail("secrets leaked in CLI output:\n" + "\n".join(leaks), pytrace=False)
 
 
 # --- a real registry and a real proxy --------------------------------------------------------

@@ -170,6 +170,10 @@ def run_login(args: argparse.Namespace) -> ExitCode:
         render.render_failures(results, sys.stderr, github=False)
         if len(results) > 1:
             sys.stderr.write(f"ecrtui: {render.summary(results)}\n")
+    if on_token is not None:
+        # Results are out; the command ends once every token is in the cache, so whoever
+        # runs next (`ecrtui status`, the credential helper, the demo) finds them all.
+        on_token.wait()
     return ExitCode.OK if all(r.ok for r in results) else ExitCode.FAILED
 
 

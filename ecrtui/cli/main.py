@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.USAGE
     github = _wants_github(args_list)
     try:
-        args = build_parser().parse_args(args_list)
+        args = build_parser(args_list).parse_args(args_list)
         if args.command is None:
             build_parser().print_help(sys.stderr)
             return ExitCode.USAGE

@@ -7,6 +7,7 @@ helper's cached path) do not pay for it.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import threading
@@ -14,6 +15,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ecrtui import __version__
 from ecrtui.core.errors import AwsError
@@ -50,6 +52,7 @@ class ClientFactory:
         self._sessions: dict[str | None, botocore.session.Session] = {}
         self._memo: dict[tuple[object, ...], Future[Any]] = {}
         self._loader: Any = None
+        self._handlers: Any = None  # botocore's built-in event handlers, as registered once
 
     def _once(self, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
         """Compute `key` once; concurrent callers wait for the first and share its result
@@ -76,10 +79,19 @@ class ClientFactory:
         if session is None:
             import botocore.session
 
-            session = botocore.session.Session(profile=profile)
-            if self._loader is None:
+            if self._handlers is None:
+                from botocore.hooks import HierarchicalEmitter
+
+                emitter = HierarchicalEmitter()
+                session = botocore.session.Session(profile=profile, event_hooks=emitter)
+                self._handlers = copy.copy(emitter)
                 self._loader = session.get_component("data_loader")
             else:
+                # Registering botocore's built-in handlers costs ~4 ms a session (a profile);
+                # a copy of the first session's costs a tenth of that.
+                session = botocore.session.Session(
+                    profile=profile, event_hooks=copy.copy(self._handlers), include_builtin_handlers=False
+                )
                 session.register_component("data_loader", self._loader)
             session.user_agent_extra = f"ecrtui/{__version__}"
             self._sessions[profile] = session
@@ -146,8 +158,14 @@ class ClientFactory:
                     aws_session_token=credentials.token,
                 )
 
+        environ = settings.environ
+        if not (environ.get("NO_PROXY", "").strip() or environ.get("no_proxy", "").strip()):
+            # Without NO_PROXY the proxy depends on the endpoint's scheme alone: hand botocore
+            # one per scheme and build once, not once to learn the endpoint and again.
+            proxies = {s: p for s in ("http", "https") if (p := proxy_for(f"{s}://aws", settings.http_proxy, environ))}
+            return build(proxies)
         client = build({})
-        proxy = proxy_for(client.meta.endpoint_url, settings.http_proxy, settings.environ)
+        proxy = proxy_for(client.meta.endpoint_url, settings.http_proxy, environ)
         if proxy is not None:
             client = build({"http": proxy, "https": proxy})
         return client
@@ -242,8 +260,10 @@ def translate(error: BaseException, *, action: str, profile: str | None, setting
                 code=code,
             )
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        tries = int(error.response.get("ResponseMetadata", {}).get("RetryAttempts") or 0) + 1
         return AwsError(
-            f"{action} failed: {code or status}: {message}".rstrip(": "),
+            f"{action} failed: {code or status}: {message}".rstrip(": ")
+            + (f" (after {tries} attempts)" if tries > 1 else ""),
             remediation="retry; if it persists, run `ecrtui doctor`" if (status or 0) >= 500 else "",
             code=code,
         )
@@ -260,6 +280,13 @@ def translate(error: BaseException, *, action: str, profile: str | None, setting
             remediation="check the network, or raise --timeout / --max-attempts",
             code="Timeout",
         )
+    if isinstance(error, bx.ConnectionClosedError):  # botocore retried it every time
+        return AwsError(
+            f"{action} failed: the connection to {error.kwargs.get('endpoint_url', 'AWS')} was closed before AWS "
+            f"answered ({settings.max_attempts} attempts)",
+            remediation="a proxy or firewall may be cutting connections: retry, or run `ecrtui doctor`",
+            code="ConnectionClosed",
+        )
     if isinstance(error, bx.SSLError):
         return AwsError(
             f"TLS error talking to AWS: {redact(str(error))}",
@@ -267,8 +294,16 @@ def translate(error: BaseException, *, action: str, profile: str | None, setting
             code="SSLError",
         )
     if isinstance(error, bx.EndpointConnectionError):
+        endpoint = str(error.kwargs.get("endpoint_url", "the AWS endpoint"))
+        if "Failed to resolve" in str(error.kwargs.get("error", "")):  # urllib3's NameResolutionError
+            name = urlsplit(endpoint).hostname or endpoint
+            return AwsError(
+                f"cannot reach {endpoint}: the name {name} does not resolve (DNS)",
+                remediation="check the name in AWS_ENDPOINT_URL* and the DNS settings",
+                code="NameResolution",
+            )
         return AwsError(
-            f"cannot reach {error.kwargs.get('endpoint_url', 'the AWS endpoint')}",
+            f"cannot reach {endpoint}",
             remediation="check the network, DNS, the proxy settings and AWS_ENDPOINT_URL*",
             code="EndpointConnectionError",
         )

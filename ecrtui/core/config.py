@@ -160,6 +160,12 @@ class _Walker:
             raise self.fail(node, f"{what} must be a text value")
         if not node.value.strip():
             raise self.fail(node, f"{what} is empty")
+        if not node.value.strip().isprintable():  # escapes and line breaks would reach terminals and logs
+            raise self.fail(
+                node,
+                f"{what} {node.value.strip()!r} contains control characters or invisible Unicode",
+                "write it in plain printable text",
+            )
         return node.value.strip()
 
     def optional_text(self, fields: Mapping[str, yaml.Node], key: str, what: str) -> str | None:
@@ -203,6 +209,8 @@ def load_profiles_file(path: Path) -> ProfilesFile:
     shown = str(path)
     if path.is_dir():
         raise ConfigError(f"profiles file {shown} is a directory", remediation="point --config at a YAML file")
+    if path.exists() and not path.is_file() and str(path) != os.devnull:  # a FIFO would block forever
+        raise ConfigError(f"profiles file {shown} is not a regular file", remediation="point --config at a YAML file")
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
@@ -395,6 +403,8 @@ def aws_config_paths(environ: Mapping[str, str] | None = None) -> tuple[Path, Pa
 
 def _read_ini(path: Path) -> configparser.RawConfigParser | None:
     parser = configparser.RawConfigParser(strict=False, interpolation=None, default_section="\x00")
+    if path.exists() and not path.is_dir() and not path.is_file():  # a FIFO would block forever
+        raise ConfigError(f"AWS config file {path} is not a regular file")
     try:
         with path.open(encoding="utf-8") as handle:
             parser.read_file(handle)

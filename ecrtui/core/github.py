@@ -17,6 +17,7 @@ from ecrtui.core.registry import RegistryType, output_suffix
 
 STATE_REGISTRIES = "registries"
 STATE_WRITERS = "writers"
+STATE_LEASE = "lease"  # the job's lease on what it wrote (shared runners; writers/authfile.py)
 
 
 def is_github_actions(environ: Mapping[str, str]) -> bool:
@@ -111,4 +112,9 @@ def append_file_commands(path_value: str | None, variable: str, pairs: list[tupl
 def state_hosts(environ: Mapping[str, str]) -> list[str]:
     """The hosts saved by the main step (STATE_registries), as the post step sees them."""
     raw = environ.get(f"STATE_{STATE_REGISTRIES}", "")
+    if not raw.strip().isprintable():  # the main step never writes these: the state was tampered with
+        raise UsageError(
+            f"STATE_{STATE_REGISTRIES} {raw!r} contains control characters",
+            remediation="the main step saves plain host names; check what else writes $GITHUB_STATE",
+        )
     return [host.strip() for host in raw.split(",") if host.strip()]

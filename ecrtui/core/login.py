@@ -2,6 +2,10 @@
 GetAuthorizationToken call per group and chunk of at most 10 IDs, calls in parallel,
 credentials written as each call returns. One registry failing never stops the others.
 
+Writes to one file are group-committed: a thread whose token arrives while another thread
+of this run writes that file queues it, and the next writer writes every queued token in
+one locked read-modify-write (one fsync, no lock polling) instead of one each.
+
 Progress goes to `on_event`, called from worker threads: the CLI prints, the TUI posts
 messages.
 """
@@ -9,6 +13,7 @@ messages.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -73,12 +78,14 @@ class LoginEngine:
         on_event: EventSink | None = None,
         on_token: TokenSink | None = None,
         writers: Callable[[tuple[str, ...]], Sequence[AuthFileWriter]] | None = None,
+        lease: str | None = None,
     ) -> None:
         self.factory = factory
         self.jobs = max(1, jobs)
         self.on_event = on_event or (lambda event: None)
         self.on_token = on_token
-        self.make_writers = writers or (lambda names: make_writers(names, factory.settings.environ))
+        self.make_writers = writers or (lambda names: make_writers(names, factory.settings.environ, lease))
+        self._batches = _WriteBatches()
 
     def login(self, registries: Sequence[Registry]) -> list[LoginResult]:
         calls = plan_calls(registries)
@@ -139,13 +146,75 @@ class LoginEngine:
         written: list[str] = []
         for writer in self.make_writers(registry.writers):
             try:
-                writer.write([token])
+                self._batches.write(writer, token)
             except EcrtuiError as error:
                 return _failed(registry, error, host=token.host, writers=tuple(written), prefix=f"{writer.name}: ")
             written.append(writer.name)
         if self.on_token is not None:
             self.on_token(registry, token)
         return LoginResult(registry, LoginStatus.OK, token.host, token=token, writers=tuple(written))
+
+
+@dataclass
+class _Pending:
+    token: Token
+    done: bool = False
+    error: Exception | None = None
+
+
+class _FileQueue:
+    """Tokens waiting for one credentials file, and the turn to write it."""
+
+    def __init__(self, writer: AuthFileWriter) -> None:
+        self.writer = writer
+        self.turn = threading.Lock()  # one writer of this file at a time in this process
+        self.lock = threading.Lock()  # guards `pending`
+        self.pending: list[_Pending] = []
+
+    def write(self, token: Token) -> None:
+        entry = _Pending(token)
+        with self.lock:
+            self.pending.append(entry)
+        with self.turn:
+            if not entry.done:  # else an earlier turn wrote it along with its own
+                with self.lock:
+                    batch, self.pending = self.pending, []
+                self._flush(batch)
+        if entry.error is not None:
+            raise entry.error
+
+    def _flush(self, batch: list[_Pending]) -> None:
+        try:
+            try:
+                self.writer.write([entry.token for entry in batch])
+            except EcrtuiError:
+                if len(batch) == 1:
+                    raise
+                for entry in batch:  # one by one, so that each registry gets its own outcome
+                    try:
+                        self.writer.write([entry.token])
+                    except EcrtuiError as error:
+                        entry.error = error
+        except Exception as error:
+            for entry in batch:
+                entry.error = entry.error or error
+        finally:
+            for entry in batch:
+                entry.done = True
+
+
+class _WriteBatches:
+    """Group commit of the writes of one engine, per (writer, file)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: dict[tuple[str, str], _FileQueue] = {}
+
+    def write(self, writer: AuthFileWriter, token: Token) -> None:
+        key = (writer.name, str(getattr(writer, "path", "")))
+        with self._lock:
+            queue = self._queues.setdefault(key, _FileQueue(writer))
+        queue.write(token)
 
 
 def _match(call: Call, tokens: list[Token]) -> dict[Registry, Token | EcrtuiError]:
@@ -187,11 +256,12 @@ def _failed(
 
 
 def logout(
-    hosts: Sequence[str], writer_names: Sequence[str], environ: dict[str, str] | None = None
+    hosts: Sequence[str], writer_names: Sequence[str], environ: dict[str, str] | None = None, lease: str | None = None
 ) -> dict[str, str | None]:
-    """Erase `hosts` from every writer's file; per host None or why it failed."""
+    """Erase `hosts` from every writer's file; per host None or why it failed. With a
+    `lease`, release it and keep the hosts other jobs' leases still hold."""
     outcome: dict[str, str | None] = {host: None for host in hosts}
-    for writer in make_writers(writer_names, environ):
+    for writer in make_writers(writer_names, environ, lease):
         try:
             for host, problem in writer.erase(hosts).items():
                 if problem and outcome.get(host) is None:

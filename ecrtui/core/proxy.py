@@ -14,7 +14,9 @@ from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined
 
 from ecrtui.core.errors import UsageError
 
-_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
+# Up to the last @ of the authority: a password may hold an unescaped @ (urlsplit and
+# urllib3 split there too), and everything before it is secret.
+_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s]*@")
 
 
 def redact(text: str) -> str:
@@ -25,19 +27,20 @@ def redact(text: str) -> str:
 def check_proxy_url(url: str, *, where: str = "--http-proxy") -> str:
     url = url.strip()
     parts = urlsplit(url if "://" in url else f"http://{url}")
+    shown = redact(url if "://" in url else f"http://{url}")  # `user:pw@host` has no scheme to find
     if (
         any(ord(c) < 32 or c.isspace() for c in url)
         or parts.scheme not in ("http", "https")
         or not re.fullmatch(r"[a-z0-9._:%-]+", parts.hostname or "")
     ):
         raise UsageError(
-            f"{where} {redact(url)!r} is not a proxy URL",
+            f"{where} {shown!r} is not a proxy URL",
             remediation="write http://host:port, with any credentials before the host and an @ after them",
         )
     try:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise UsageError(f"{where} {redact(url)!r} has an invalid port", remediation="write http://host:3128") from None
+        raise UsageError(f"{where} {shown!r} has an invalid port", remediation="write http://host:3128") from None
     return url if "://" in url else f"http://{url}"
 
 

@@ -121,7 +121,8 @@ def check_region(value: str, *, where: str = "region") -> str:
 def check_host_alias(value: str, *, where: str = "host") -> str:
     """A custom `host:` (a registry mirror, a proxy, a local registry) in canonical form."""
     host = value.strip().lower()
-    if _has_control_chars(value) or not _HOST_ALIAS.fullmatch(host):
+    port = re.search(r":([0-9]{1,5})\Z", host)
+    if _has_control_chars(value) or not _HOST_ALIAS.fullmatch(host) or (port and not 0 < int(port[1]) < 65536):
         raise UsageError(
             f"{where} {_shown(value)} is not a hostname",
             remediation="write a hostname with an optional port, e.g. registry.example.com:5000",

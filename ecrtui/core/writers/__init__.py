@@ -16,8 +16,11 @@ from ecrtui.core.writers.authfile import (
 _LOCATORS = {"docker": docker_config_path, "podman": podman_auth_path, "helm": helm_registry_path}
 
 
-def make_writers(names: Iterable[str], environ: Mapping[str, str] | None = None) -> tuple[AuthFileWriter, ...]:
-    """Writers by name, in the order given, duplicates dropped; `none` means no writer."""
+def make_writers(
+    names: Iterable[str], environ: Mapping[str, str] | None = None, lease: str | None = None
+) -> tuple[AuthFileWriter, ...]:
+    """Writers by name, in the order given, duplicates dropped; `none` means no writer.
+    `lease`: a CI job's lease on what they write (a shared runner, see authfile.py)."""
     chosen: dict[str, AuthFileWriter] = {}
     for name in names:
         key = name.strip().lower()
@@ -25,7 +28,7 @@ def make_writers(names: Iterable[str], environ: Mapping[str, str] | None = None)
             continue
         if key not in WRITER_NAMES:
             raise UsageError(f"unknown writer {name!r}", remediation=f"use any of: {', '.join(WRITER_NAMES)}, none")
-        chosen[key] = AuthFileWriter(key, _LOCATORS[key], environ)
+        chosen[key] = AuthFileWriter(key, _LOCATORS[key], environ, lease)
     return tuple(chosen.values())
 
 

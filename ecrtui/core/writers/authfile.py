@@ -5,8 +5,10 @@ registry config: bare-host keys, stale `https://` duplicates removed, `credHelpe
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +18,21 @@ from ecrtui.core.errors import WriterError
 from ecrtui.core.models import Token
 from ecrtui.core.registry import bare_host
 from ecrtui.core.writers import helpers
-from ecrtui.core.writers.jsonfile import check_shape, read_json_object, update_json_file
+from ecrtui.core.writers.jsonfile import (
+    check_shape,
+    check_writable,
+    json_type,
+    read_json_object,
+    resolve_target,
+    update_json_file,
+    write_atomically,
+)
 
 # A helper with this name is ecrtui itself: it serves tokens from its own cache.
 OWN_HELPER = "ecrtui"
+# How long a lease keeps an entry from another job's logout: an ECR token's lifetime, past
+# which the entry opens nothing anyway (and a job that never ran its post step is forgotten).
+LEASE_SECONDS = 12 * 3600
 
 
 def encode_auth(username: str, password: str) -> str:
@@ -43,10 +56,92 @@ def helper_for(data: Mapping[str, Any], host: str) -> str | None:
     """Docker's lookup order: credHelpers[host], then credsStore."""
     helpers_map = data.get("credHelpers") or {}
     name = helpers_map.get(host) if isinstance(helpers_map, dict) else None
-    if not name:
+    if not name or not isinstance(name, str):
         store = data.get("credsStore")
         name = store if isinstance(store, str) else None
     return name or None
+
+
+def check_helper_names(path: Path, data: Mapping[str, Any]) -> None:
+    """Refuse `credsStore`/`credHelpers` values that are not names: docker itself cannot
+    read such a file, and guessing what was meant could send a password astray."""
+    store = data.get("credsStore")
+    if store is not None and not isinstance(store, str):
+        raise WriterError(
+            f"{path}: 'credsStore' is a {json_type(store)}, not a helper name; the file was left untouched",
+            remediation='write it as a name such as "desktop", or remove it',
+        )
+    for host, name in (data.get("credHelpers") or {}).items():
+        if not isinstance(name, str):
+            raise WriterError(
+                f"{path}: credHelpers[{host!r}] is a {json_type(name)}, not a helper name; the file was left untouched",
+                remediation='write each helper as a name such as "ecr-login"',
+            )
+
+
+# --- leases: one shared file, several CI jobs -------------------------------------------
+# On a shared runner several jobs log into the same registry through one config.json, and
+# the first job's post-step logout would erase what the others still use (upstream #623).
+# A job logs in under a lease (a random id kept in its GitHub state); its logout releases
+# the lease and erases the entry only when no other live lease holds it. Leases live next
+# to the file (`.config.json.ecrtui-leases`, no secrets) and change under the file's lock.
+
+
+def _leases_path(path: Path) -> Path:
+    target = resolve_target(path)
+    return target.with_name(f".{target.name}.ecrtui-leases")
+
+
+def _read_leases(path: Path) -> dict[str, dict[str, float]]:
+    """Live leases per host; a damaged leases file only loses leases, it never blocks."""
+    try:
+        data = read_json_object(_leases_path(path)) or {}
+    except WriterError:
+        data = {}
+    now = time.time()
+    return {
+        host: {lease: until for lease, until in holders.items() if isinstance(until, (int, float)) and until > now}
+        for host, holders in data.items()
+        if isinstance(holders, dict)
+    }
+
+
+def _write_leases(path: Path, leases: dict[str, dict[str, float]]) -> None:
+    kept = {host: holders for host, holders in leases.items() if holders}
+    leases_path = _leases_path(path)
+    if kept:
+        check_writable(leases_path)
+        write_atomically(leases_path, kept)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            leases_path.unlink()
+
+
+def _take_leases(path: Path, hosts: Iterable[str], lease: str) -> None:
+    check_writable(resolve_target(path))  # no lease on an entry the file will refuse to take
+    leases = _read_leases(path)
+    for host in hosts:
+        leases.setdefault(host, {})[lease] = time.time() + LEASE_SECONDS
+    _write_leases(path, leases)
+
+
+def _release_leases(path: Path, hosts: Iterable[str], lease: str | None) -> set[str]:
+    """Drop `lease` on `hosts` (None: every lease, for a logout by hand); return the hosts
+    that other live leases still hold."""
+    if not _leases_path(path).exists():
+        return set()
+    leases = _read_leases(path)
+    held = set()
+    for host in hosts:
+        holders = leases.get(host, {})
+        if lease is None:
+            holders.clear()
+        else:
+            holders.pop(lease, None)
+        if holders:
+            held.add(host)
+    _write_leases(path, leases)
+    return held
 
 
 @dataclass(frozen=True)
@@ -57,6 +152,7 @@ class AuthFileWriter:
     name: str
     locate: Callable[[Mapping[str, str]], Path]
     environ: Mapping[str, str] | None = None
+    lease: str | None = None  # a CI job's lease on what it writes (see "leases" above)
 
     @property
     def path(self) -> Path:
@@ -69,6 +165,7 @@ class AuthFileWriter:
 
         def mutate(data: dict[str, Any]) -> bool:
             check_shape(path, data, "auths", "credHelpers")
+            check_helper_names(path, data)
             auths = data.setdefault("auths", {})
             for token in tokens:
                 for key in _same_host_keys(auths, token.host):
@@ -79,8 +176,11 @@ class AuthFileWriter:
                 elif helper == OWN_HELPER:
                     continue  # docker asks ecrtui itself, which serves its keyring cache
                 else:
+                    helpers.helper_program(helper)  # a helper not on PATH fails before the file changes
                     auths[token.host] = {}  # docker's placeholder for credentials in a store
                     external.append((helper, token))
+            if self.lease is not None:
+                _take_leases(path, [token.host for token in tokens], self.lease)
             return True
 
         update_json_file(path, mutate)
@@ -96,9 +196,14 @@ class AuthFileWriter:
 
         def mutate(data: dict[str, Any]) -> bool:
             check_shape(path, data, "auths", "credHelpers")
+            check_helper_names(path, data)
             auths = data.get("auths", {})
             changed = False
+            held = _release_leases(path, wanted, self.lease)
             for host in wanted:
+                if host in held:  # another job logged in under its own lease and still needs it
+                    outcome[host] = None
+                    continue
                 keys = _same_host_keys(auths, host)
                 for key in keys:
                     del auths[key]

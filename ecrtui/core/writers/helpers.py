@@ -30,7 +30,9 @@ def helper_program(name: str) -> str:
     return found
 
 
-def run_helper(name: str, action: str, stdin: str) -> str:
+def run_helper(name: str, action: str, stdin: str, secret: str | None = None) -> str:
+    """Run `docker-credential-<name> <action>` with `stdin`; a failure's text never
+    carries `secret`, even from a helper that echoes its input."""
     program = helper_program(name)
     try:
         completed = subprocess.run(
@@ -46,7 +48,10 @@ def run_helper(name: str, action: str, stdin: str) -> str:
     except OSError as error:
         raise WriterError(f"cannot run {program}: {error.strerror}") from None
     if completed.returncode != 0:
-        reason = (completed.stdout.strip() or completed.stderr.strip())[:300]
+        reason = completed.stdout.strip() or completed.stderr.strip()
+        if secret:
+            reason = reason.replace(secret, "***")
+        reason = reason[:300]
         if action == "erase" and NOT_FOUND in reason:
             return ""
         raise WriterError(f"{program} {action} failed: {reason or f'exit {completed.returncode}'}")
@@ -54,7 +59,7 @@ def run_helper(name: str, action: str, stdin: str) -> str:
 
 
 def store(name: str, host: str, username: str, secret: str) -> None:
-    run_helper(name, "store", json.dumps({"ServerURL": host, "Username": username, "Secret": secret}))
+    run_helper(name, "store", json.dumps({"ServerURL": host, "Username": username, "Secret": secret}), secret)
 
 
 def erase(name: str, host: str) -> None:

@@ -1,0 +1,1 @@
+"""Test support code shared by test modules and benchmarks (importable as `support`)."""

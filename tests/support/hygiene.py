@@ -1,0 +1,100 @@
+"""Secret hygiene for the whole suite: every CLI run's stdout, stderr and log files are
+recorded, and at the end of the session scanned for the secrets the stand-ins hand out.
+
+`conftest.run_cli` calls `record()`; a session fixture in conftest calls `leaks()` and
+fails the session if it finds any. Secrets allowed where they are meant to be are left
+aside: `::add-mask::` lines (the mask registers the password by design) and the stdout of
+`docker-credential-ecrtui get` (the credential helper protocol hands the secret to docker
+there). The credentials files themselves are never scanned: they exist to hold secrets.
+
+Tests that hand out a secret of their own call `register_secret(value)`.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+# moto: `<registry id>-auth-token`; the ECR Public stand-in: `public-auth-token`; any
+# docker `auth` value (base64 of `AWS:<password>` always starts with QVdTO).
+PATTERNS = (
+    re.compile(r"\d{12}-auth-token"),
+    re.compile(r"public-auth-token"),
+    re.compile(r"QVdTO[A-Za-z0-9+/]{6,}={0,2}"),
+)
+MASK_COMMAND = "::add-mask::"
+MAX_LOG_BYTES = 4 * 1024 * 1024
+
+_lock = threading.Lock()
+_known: set[str] = {"s3cr3t-proxy-pw"}  # conftest's tinyproxy_auth password
+
+
+@dataclass(frozen=True)
+class Output:
+    """One stream or file a CLI run produced."""
+
+    test: str
+    command: str
+    where: str  # stdout | stderr | a log file's path
+    text: str
+
+
+_outputs: list[Output] = []
+
+
+def register_secret(value: str) -> None:
+    """Also treat `value` (and its `AWS:` base64 form) as a secret from now on."""
+    with _lock:
+        _known.add(value)
+        _known.add(base64.b64encode(f"AWS:{value}".encode()).decode())
+
+
+def find_secrets(text: str, extra: Iterable[str] = ()) -> list[tuple[int, str]]:
+    """(line number, secret) for every known secret in `text`, `::add-mask::` lines aside."""
+    with _lock:
+        literals = sorted({*_known, *extra} - {""})
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if MASK_COMMAND in line:
+            continue
+        found.extend((number, m.group(0)) for pattern in PATTERNS for m in pattern.finditer(line))
+        found.extend((number, secret) for secret in literals if secret in line)
+    return found
+
+
+def record(program: str, args: Sequence[str], stdout: str, stderr: str, home: Path | None) -> None:
+    """Keep what one run of `program args` printed, and the log files under `home`."""
+    test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" ", 1)[0]
+    command = " ".join([program, *args])[:200]
+    protocol_output = program != "ecrtui" and bool(args) and args[0] == "get"
+    outputs = [Output(test, command, "stderr", stderr)]
+    if not protocol_output:
+        outputs.append(Output(test, command, "stdout", stdout))
+    if home is not None and home.is_dir():
+        for log in sorted(home.rglob("*.log*")):  # helper.log, and helper.log.1 once rotated
+            if log.is_file() and not log.is_symlink() and (log.suffix == ".log" or ".log." in log.name):
+                outputs.append(
+                    Output(test, command, str(log), log.read_bytes()[:MAX_LOG_BYTES].decode(errors="replace"))
+                )
+    with _lock:
+        _outputs.extend(outputs)
+
+
+def recorded() -> list[Output]:
+    with _lock:
+        return list(_outputs)
+
+
+def leaks() -> list[str]:
+    """A line per secret found in anything recorded, naming the test and the stream."""
+    problems = []
+    for output in recorded():
+        for line, secret in find_secrets(output.text):
+            shown = secret[:4] + "..." if len(secret) > 4 else "..."
+            problems.append(f"{output.test}: `{output.command}` {output.where} line {line}: secret {shown}")
+    return problems
