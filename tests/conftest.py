@@ -8,6 +8,7 @@ ECRTUI_REQUIRE_ALL=1 (set by .ci/run) the skip becomes a failure, so CI runs the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -268,9 +269,9 @@ class Tinyproxy:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-def start_tinyproxy(
-    tmp_path: Path, *, user: str | None = None, password: str | None = None
-) -> tuple[subprocess.Popen[bytes], Tinyproxy]:
+@contextlib.contextmanager
+def running_tinyproxy(tmp_path: Path, *, user: str | None = None, password: str | None = None) -> Iterator[Tinyproxy]:
+    """A tinyproxy on a free port for the block's duration (BasicAuth when given)."""
     binary = require_binary("tinyproxy")
     port = free_port()
     log = tmp_path / f"tinyproxy-{port}.log"
@@ -288,26 +289,29 @@ def start_tinyproxy(
         lines.append(f"BasicAuth {user} {password}")
     conf.write_text("\n".join(lines) + "\n")
     process = subprocess.Popen([binary, "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_port(port)
-    auth = f"{user}:{password}@" if user and password else ""
-    return process, Tinyproxy(f"http://{auth}127.0.0.1:{port}", port, log, user, password)
+    try:
+        wait_for_port(port)
+        auth = f"{user}:{password}@" if user and password else ""
+        yield Tinyproxy(f"http://{auth}127.0.0.1:{port}", port, log, user, password)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture
 def tinyproxy(tmp_path: Path) -> Iterator[Tinyproxy]:
-    process, proxy = start_tinyproxy(tmp_path)
-    try:
+    with running_tinyproxy(tmp_path) as proxy:
         yield proxy
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+
+
+@pytest.fixture
+def second_tinyproxy(tmp_path: Path) -> Iterator[Tinyproxy]:
+    """Another proxy, to prove which of two a call went through."""
+    with running_tinyproxy(tmp_path) as proxy:
+        yield proxy
 
 
 @pytest.fixture
 def tinyproxy_auth(tmp_path: Path) -> Iterator[Tinyproxy]:
-    process, proxy = start_tinyproxy(tmp_path, user="proxyuser", password="s3cr3t-proxy-pw")
-    try:
+    with running_tinyproxy(tmp_path, user="proxyuser", password="s3cr3t-proxy-pw") as proxy:
         yield proxy
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

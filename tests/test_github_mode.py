@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Env, Tinyproxy, run_cli, set_standin_mode, start_tinyproxy
+from conftest import Env, Tinyproxy, run_cli, set_standin_mode
 
 from ecrtui.standins.ecr_public import EcrPublicStandin
 
@@ -390,16 +390,6 @@ def test_public_registry(runner: Runner, env: Env, value: str) -> None:
 # --- proxies (upstream: input, env, input preferred, none) --------------------------------
 
 
-@pytest.fixture
-def second_proxy(tmp_path: Path) -> Iterator[Tinyproxy]:
-    process, proxy = start_tinyproxy(tmp_path)
-    try:
-        yield proxy
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def proxied(proxy: Tinyproxy, moto: str) -> bool:
     """Whether tinyproxy's log shows a request to moto (`POST http://127.0.0.1:PORT/`)."""
     return f"POST {moto}/" in proxy.log_text()
@@ -419,12 +409,12 @@ def test_proxy_from_environment(runner: Runner, tinyproxy: Tinyproxy, moto: str,
 
 
 def test_proxy_input_preferred_over_environment(
-    runner: Runner, tinyproxy: Tinyproxy, second_proxy: Tinyproxy, moto: str
+    runner: Runner, tinyproxy: Tinyproxy, second_tinyproxy: Tinyproxy, moto: str
 ) -> None:
-    step = runner.login({"http-proxy": tinyproxy.url}, extra={"HTTP_PROXY": second_proxy.url})
+    step = runner.login({"http-proxy": tinyproxy.url}, extra={"HTTP_PROXY": second_tinyproxy.url})
     assert step.code == 0, step
     assert proxied(tinyproxy, moto)
-    assert not proxied(second_proxy, moto)
+    assert not proxied(second_tinyproxy, moto)
 
 
 def test_no_proxy_by_default(runner: Runner, tinyproxy: Tinyproxy, moto: str) -> None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Env, Tinyproxy, free_port, run_cli, start_tinyproxy
+from conftest import Env, Tinyproxy, free_port, run_cli
 
 from ecrtui.standins.ecr_public import EcrPublicStandin
 
@@ -33,16 +32,6 @@ def login(env: Env, *args: str, extra: dict[str, str] | None = None) -> subproce
 
 def all_output(result: subprocess.CompletedProcess[str]) -> str:
     return result.stdout + result.stderr
-
-
-@pytest.fixture
-def other_proxy(tmp_path: Path) -> Iterator[Tinyproxy]:
-    process, proxy = start_tinyproxy(tmp_path)
-    try:
-        yield proxy
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.parametrize("how", ["--http-proxy", "HTTP_PROXY", "http_proxy"])
@@ -66,7 +55,7 @@ def test_https_proxy_is_not_used_for_http_endpoints(env: Env, tinyproxy: Tinypro
 
 
 def test_https_endpoints_use_https_proxy(
-    env: Env, tinyproxy: Tinyproxy, other_proxy: Tinyproxy, ecr_public: EcrPublicStandin
+    env: Env, tinyproxy: Tinyproxy, second_tinyproxy: Tinyproxy, ecr_public: EcrPublicStandin
 ) -> None:
     """An https endpoint goes through HTTPS_PROXY (a CONNECT), not HTTP_PROXY. Nothing
     answers TLS there, so the login fails: the proxy's log is the proof."""
@@ -77,12 +66,12 @@ def test_https_endpoints_use_https_proxy(
         extra={
             "AWS_ENDPOINT_URL_ECR": f"https://127.0.0.1:{port}",
             "HTTPS_PROXY": tinyproxy.url,
-            "HTTP_PROXY": other_proxy.url,
+            "HTTP_PROXY": second_tinyproxy.url,
         },
     )
     assert result.returncode == 1
     assert any(line.startswith(f"CONNECT 127.0.0.1:{port}") for line in requests_seen(tinyproxy)), tinyproxy.log_text()
-    assert requests_seen(other_proxy) == []
+    assert requests_seen(second_tinyproxy) == []
 
 
 @pytest.mark.parametrize(
@@ -109,16 +98,22 @@ def test_no_proxy_applies_to_the_matching_endpoint_only(
     assert requests_seen(tinyproxy) == [f"POST {moto}/ HTTP/1.1"]
 
 
-def test_the_flag_wins_over_the_environment(env: Env, tinyproxy: Tinyproxy, other_proxy: Tinyproxy, moto: str) -> None:
+def test_the_flag_wins_over_the_environment(
+    env: Env, tinyproxy: Tinyproxy, second_tinyproxy: Tinyproxy, moto: str
+) -> None:
     result = login(
         env,
         "--http-proxy",
         tinyproxy.url,
-        extra={"HTTP_PROXY": other_proxy.url, "HTTPS_PROXY": other_proxy.url, "http_proxy": other_proxy.url},
+        extra={
+            "HTTP_PROXY": second_tinyproxy.url,
+            "HTTPS_PROXY": second_tinyproxy.url,
+            "http_proxy": second_tinyproxy.url,
+        },
     )
     assert result.returncode == 0, all_output(result)
     assert f"POST {moto}/ HTTP/1.1" in requests_seen(tinyproxy)
-    assert requests_seen(other_proxy) == []
+    assert requests_seen(second_tinyproxy) == []
 
 
 @pytest.mark.parametrize("how", ["--http-proxy", "HTTP_PROXY"])
