@@ -9,6 +9,7 @@ read as fresh here and the expiry column is deterministic.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import io
 import json
@@ -23,6 +24,7 @@ from support.faultproxy import FaultProxy
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TextArea
+from textual.worker import WorkerFailed
 
 from ecrtui.core.cache import CacheEntry, identity_key, open_cache
 from ecrtui.standins.ecr_public import EcrPublicStandin
@@ -30,12 +32,13 @@ from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.bindings import APP_BINDINGS
 from ecrtui.tui.commands import EcrtuiCommands
 from ecrtui.tui.rows import RowStatus
-from ecrtui.tui.screens.diagnostics_screen import DiagnosticsScreen
+from ecrtui.tui.screens.diagnostics_screen import DiagnosticsScreen, wrap_title
 from ecrtui.tui.screens.help_screen import HelpScreen
 from ecrtui.tui.services import Services
 
 FROZEN_NOW = dt.datetime(2014, 12, 31, 12, 0, tzinfo=dt.timezone.utc)
 SIZE = (140, 40)
+WIDE = (200, 40)  # wide enough for the side list beside the table
 DEMO_AWS_CLI = (sys.executable, "-m", "ecrtui.tui.demo_sso")
 
 AWS_CONFIG = """\
@@ -127,10 +130,19 @@ def make_app(env: Env) -> EcrtuiApp:
 
 async def settle(pilot: Pilot[None]) -> None:
     """Wait for every worker, then let the loop handle the messages they posted."""
-    await pilot.app.workers.wait_for_complete()
+    await wait_for_workers(pilot)
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()  # handlers may start follow-up workers
+    await wait_for_workers(pilot)  # handlers may start follow-up workers
     await pilot.pause()
+
+
+async def wait_for_workers(pilot: Pilot[None]) -> None:
+    """Wait for each worker to end. One that failed is not an error here: the app reports
+    it (on_worker_state_changed) and the tests check that report. Waiting on it would
+    raise WorkerFailed only while the manager still lists it, a race with its removal."""
+    for worker in list(pilot.app.workers):
+        with contextlib.suppress(WorkerFailed):
+            await worker.wait()
 
 
 def statuses(app: EcrtuiApp) -> dict[str, RowStatus]:
@@ -467,7 +479,7 @@ async def test_slash_filters_the_table_and_escape_clears_it(tui_env: Env) -> Non
 
 async def test_choosing_a_target_in_the_sidebar_filters_to_it(tui_env: Env) -> None:
     app = make_app(tui_env)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         sidebar = app.main.sidebar
         sidebar.focus()
@@ -477,7 +489,27 @@ async def test_choosing_a_target_in_the_sidebar_filters_to_it(tui_env: Env) -> N
         assert [app.board.rows[k].label for k in app.main.table.shown_keys] == [STAGING_HOST]
 
 
+@pytest.mark.parametrize(("size", "sidebar_shown"), [(WIDE, True), ((130, 34), False)])
+async def test_every_column_shows_without_scrolling_and_the_side_list_only_when_wide(
+    tui_env: Env, size: tuple[int, int], sidebar_shown: bool
+) -> None:
+    app = make_app(tui_env)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert app.main.sidebar.display is sidebar_shown
+        table = app.main.table
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert not table.show_horizontal_scrollbar
+
+
 # --- diagnostics, help ------------------------------------------------------------------------------
+
+
+def test_long_check_titles_wrap_at_spaces_and_punctuation_not_mid_word() -> None:
+    assert wrap_title("Login (ecr-public:GetAuthorizationToken)") == ["Login", "(ecr-public:", "GetAuthorizationToken)"]
+    assert wrap_title("Stored credentials [public.ecr.aws]") == ["Stored credentials", "[public.ecr.aws]"]
+    assert wrap_title("Keyring backend") == ["Keyring backend"]
+    assert wrap_title("x" * 30, width=26) == ["x" * 26, "x" * 4]  # no break point: folded
 
 
 async def test_d_opens_diagnostics_with_checks_remediation_and_a_copyable_policy(

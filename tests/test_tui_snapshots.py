@@ -12,9 +12,12 @@ ports and its own timings, so that screen renders a fixed report of the same sha
 one before committing it. With ECRTUI_SCREENSHOTS=1 the same screens are also saved to
 docs/screenshots/ for the README, whose PNGs are rendered from those SVGs:
 
-    sed 's/<svg /<svg xml:space="preserve" /' main-screen.svg | rsvg-convert -o main-screen.png
+    sed 's/<svg /<svg xml:space="preserve" letter-spacing="0.16px" /' main-screen.svg | rsvg-convert -o main-screen.png
 
-(xml:space keeps the leading spaces that librsvg would otherwise drop).
+(xml:space keeps the leading spaces that librsvg would otherwise drop; librsvg ignores
+the SVG's textLength, and the fallback DejaVu Sans Mono is 12.04 px wide at 20 px
+against the SVG's 12.2 px cells, so without the letter spacing a long run of text such
+as the table header drifts a character off the cells below it).
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ def terminal() -> Iterator[Terminal]:
             "-s",
             term.session,
             "-x",
-            "150",
+            "170",  # wide enough for the side list (app.py's breakpoint)
             "-y",
             "40",
             command,

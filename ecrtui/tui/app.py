@@ -62,8 +62,9 @@ class EcrtuiApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
     COMMANDS: ClassVar = App.COMMANDS | {EcrtuiCommands}
     TICK_SECONDS = 1.0
-    # Below 120 columns the side list gives its room to the table (app.tcss).
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 - textual types it so
+    # Below 160 columns the side list gives its room to the table (app.tcss): a row of
+    # ECR hosts needs about 125 columns to show every column without scrolling.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (160, "-wide")]  # noqa: RUF012 - textual types it so
 
     def __init__(self, services: Services | None = None, *, clock: Clock = utc_now, demo: bool = False) -> None:
         super().__init__()

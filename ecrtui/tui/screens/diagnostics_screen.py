@@ -4,9 +4,11 @@ it can be selected and copied (or copied whole with a key)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -23,6 +25,54 @@ from ecrtui.tui.services import Diagnosis, check_title
 TITLE_WIDTH = 26
 STATE_MARKS = {CheckStatus.OK: "✔", CheckStatus.WARN: "!", CheckStatus.FAIL: "✗", CheckStatus.SKIP: "·"}
 PROBLEMS = (CheckStatus.FAIL, CheckStatus.WARN)
+# Where a word too long for the title column may break: after the punctuation of an
+# action or a host (`ecr-public:` `GetAuthorizationToken`, `123456789012.dkr.ecr.`).
+WORD_PIECES = re.compile(r"[^:/,.]*[:/,.]+|[^:/,.]+")
+
+
+def wrap_title(title: str, width: int = TITLE_WIDTH) -> list[str]:
+    """`title` in lines of at most `width` cells: broken at spaces, a word too long for
+    a line after its punctuation, and mid-word only as a last resort."""
+    lines: list[str] = []
+    line = ""
+    for word in title.split():
+        joined = f"{line} {word}" if line else word
+        if cell_len(joined) <= width:
+            line = joined
+            continue
+        if line:
+            lines.append(line)
+            line = ""
+        for piece in WORD_PIECES.findall(word):
+            while cell_len(line + piece) > width:
+                if line:
+                    lines.append(line)
+                    line = ""
+                else:
+                    lines.append(piece[:width])
+                    piece = piece[width:]
+            line += piece
+    if line:
+        lines.append(line)
+    return lines
+
+
+def title_text(check: Check) -> Text:
+    """The check's name in bold, what it is about (`(ecr-public:…)`, `[host]`) after it
+    in the normal weight, wrapped to the title column."""
+    title = check_title(check)
+    wrapped = "\n".join(wrap_title(title))
+    name_end = len(check.title.split(" (", 1)[0].split(" [", 1)[0])
+    # Find where the name ends in the wrapped text: a line break stands for a space or
+    # is inserted after punctuation.
+    at = end = 0
+    while end < len(wrapped) and at < name_end:
+        if wrapped[end] == title[at] or (wrapped[end] == "\n" and title[at] == " "):
+            at += 1
+        end += 1
+    text = Text(wrapped)
+    text.stylize("bold", 0, end)
+    return text
 
 
 def render_checks(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style], heading_style: Style) -> Table:
@@ -31,7 +81,7 @@ def render_checks(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style], he
     finding with the fix below it, in columns so the findings line up."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
-    grid.add_column(style="bold", max_width=TITLE_WIDTH, overflow="fold")
+    grid.add_column(max_width=TITLE_WIDTH, overflow="fold")
     grid.add_column(ratio=1)
 
     def heading(text: str) -> None:
@@ -44,7 +94,7 @@ def render_checks(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style], he
         finding = Text(check.finding)
         if check.remediation:
             finding.append("\n→ ", style=colour).append(check.remediation)
-        grid.add_row(Text(STATE_MARKS[check.status], style=colour + Style(bold=True)), check_title(check), finding)
+        grid.add_row(Text(STATE_MARKS[check.status], style=colour + Style(bold=True)), title_text(check), finding)
 
     problems = sorted((c for c in diagnosis.checks if c.status in PROBLEMS), key=lambda c: PROBLEMS.index(c.status))
     if problems:

@@ -30,8 +30,8 @@ from textual.strip import Strip
 
 from ecrtui.tui.rows import ExpiryLevel, RegistryRow, RowStatus, expires_in_text, expiry_level
 
-# What the eye looks for first comes first: which registry, and is it usable. Profile,
-# account, region and type follow; on a narrow terminal they scroll off to the right
+# What the eye looks for first comes first: which registry, and is it usable. Account,
+# region, type and profile follow; on a narrow terminal they scroll off to the right
 # (account and region are spelled out in an ECR host anyway).
 COLUMNS = (
     ("mark", " "),
@@ -39,12 +39,17 @@ COLUMNS = (
     ("host", "Registry"),
     ("status", "Status"),
     ("expires", "Expires in"),
-    ("profile", "Profile"),
     ("account", "Account"),
     ("region", "Region"),
     ("type", "Type"),
+    ("profile", "Profile"),
 )
 RIGHT_ALIGNED = frozenset({"expires"})
+# Cells are one space apart (two after a right-aligned column, whose text would
+# otherwise run into the next one), with a space at either end of the line: the eight
+# columns of an ECR host's row fit in 130 columns without scrolling.
+GAPS = {key: 2 if key in RIGHT_ALIGNED else 1 for key, _ in COLUMNS}
+EDGE = 1
 SELECTED_MARK = "✔"
 HEADER_HEIGHT = 1
 
@@ -283,18 +288,22 @@ class RegistryTable(ScrollView, can_focus=True):
         return line.crop(scroll_x, scroll_x + width)
 
     def _strip(self, cells: dict[str, Text], base: Style, *, cursor: bool = False) -> Strip:
-        """One line: each cell padded to its column's width, a space either side. On the
-        cursor row the cursor's colours win, so a red status stays readable on it."""
-        segments = []
-        for key, _ in COLUMNS:
+        """One line: each cell padded to its column's width, the cells `GAPS` apart. On
+        the cursor row the cursor's colours win, so a red status stays readable on it."""
+        segments = [Segment(" " * EDGE, base)]
+        for index, (key, _) in enumerate(COLUMNS):
             text = cells[key]
             pad = self._widths[key] - cell_len(text.plain)
             body = (" " * pad + text.plain) if key in RIGHT_ALIGNED else (text.plain + " " * pad)
             own = text.style if isinstance(text.style, Style) else Style()
             style = own + base if cursor else base + own
-            segments += [Segment(" ", base), Segment(body, style), Segment(" ", base)]
-        total = sum(self._widths.values()) + 2 * len(COLUMNS)
-        return Strip(segments, total).simplify()
+            gap = EDGE if index == len(COLUMNS) - 1 else GAPS[key]
+            segments += [Segment(body, style), Segment(" " * gap, base)]
+        return Strip(segments, self._line_width()).simplify()
+
+    def _line_width(self) -> int:
+        gaps = sum(GAPS[key] for key, _ in COLUMNS[:-1])
+        return sum(self._widths.values()) + gaps + 2 * EDGE
 
     def _set_cells(self, key: str, cells: dict[str, Text]) -> None:
         self._cells[key] = cells
@@ -314,13 +323,13 @@ class RegistryTable(ScrollView, can_focus=True):
             if width > self._widths[key]:
                 self._widths[key], grew = width, True
         if grew:
-            self.virtual_size = Size(sum(self._widths.values()) + 2 * len(COLUMNS), len(self._order) + HEADER_HEIGHT)
+            self.virtual_size = Size(self._line_width(), len(self._order) + HEADER_HEIGHT)
         return grew
 
     def _forget_lines(self) -> None:
         self._lines.clear()
         self._header = None
-        self.virtual_size = Size(sum(self._widths.values()) + 2 * len(COLUMNS), len(self._order) + HEADER_HEIGHT)
+        self.virtual_size = Size(self._line_width(), len(self._order) + HEADER_HEIGHT)
         self.refresh()
 
     def _forget_cursor_lines(self) -> None:
