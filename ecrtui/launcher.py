@@ -21,13 +21,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ecrtui.tui.app import run_app
 
         return run_app(demo=True)
-    if not raw:
+    config = _only_config(raw)
+    if not raw or config is not None:
         from ecrtui.tui.app import run_app
 
-        return run_app()
+        return run_app(config=config)
     from ecrtui.cli.main import main as headless_main
 
     return headless_main(raw)
+
+
+def _only_config(args: list[str]) -> str | None:
+    """The path of `ecrtui --config PATH` (the app on another profiles file), else None."""
+    if len(args) == 2 and args[0] == "--config":
+        return args[1]
+    if len(args) == 1 and args[0].startswith("--config="):
+        return args[0].split("=", 1)[1] or None
+    return None
 
 
 def entry_point() -> None:

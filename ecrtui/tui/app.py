@@ -404,10 +404,11 @@ class EcrtuiApp(App[None]):
         )
 
 
-def run_app(*, demo: bool = False) -> int:
-    """Run the app on this terminal; with `demo`, against the embedded stand-ins."""
+def run_app(*, demo: bool = False, config: str | None = None) -> int:
+    """Run the app on this terminal (`config`: a profiles file other than the default);
+    with `demo`, against the embedded stand-ins."""
     if not demo:
-        EcrtuiApp(Services()).run()
+        EcrtuiApp(Services(config_path=config)).run()
         return 0
     from ecrtui.demo import demo_environment
 
