@@ -62,4 +62,3 @@ def _report(message: str, remediation: str, code: ExitCode, github: bool) -> Non
     sys.stderr.write(f"ecrtui: error: {text}\n")
     if hint:
         sys.stderr.write(f"  hint: {hint}\n")
-

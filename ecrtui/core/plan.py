@@ -52,7 +52,9 @@ def choose_targets(profiles: ProfilesFile, selection: Selection) -> tuple[Target
         if selection.all_targets:
             if not profiles.targets:
                 raise UsageError(
-                    f"--all: {profiles.path} lists no targets" if profiles.path else "--all: no profiles file was found",
+                    f"--all: {profiles.path} lists no targets"
+                    if profiles.path
+                    else "--all: no profiles file was found",
                     remediation="add targets to the profiles file, or pass --registries",
                 )
             return profiles.targets
