@@ -109,7 +109,7 @@ def _login_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--timeout", metavar="SECONDS", type=_seconds, help="connect and read timeout per AWS call (default 10)"
     )
-    group.add_argument("--jobs", metavar="N", type=_positive_int, help="AWS calls in flight at once (default 16)")
+    group.add_argument("--jobs", metavar="N", type=_positive_int, help="AWS calls in flight at once (default 64)")
     group.add_argument("--no-cache", action="store_true", help="do not put the tokens in the keyring cache")
 
 

@@ -45,7 +45,7 @@ class Defaults:
     cache: str = "keyring"
     max_attempts: int = 3
     timeout: float = 10.0
-    jobs: int = 16
+    jobs: int = 64
     refresh_margin_minutes: int = 30
 
 

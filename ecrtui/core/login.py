@@ -74,7 +74,7 @@ class LoginEngine:
         self,
         factory: ClientFactory,
         *,
-        jobs: int = 16,
+        jobs: int = 64,
         on_event: EventSink | None = None,
         on_token: TokenSink | None = None,
         writers: Callable[[tuple[str, ...]], Sequence[AuthFileWriter]] | None = None,
