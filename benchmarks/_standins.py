@@ -23,15 +23,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+
+from ecrtui.standins.ports import free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parent.parent
 SUPPORT = REPO / "tests" / "support"
@@ -49,22 +49,6 @@ REGIONS = (
     "eu-north-1",
     "ap-south-1",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.02)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 # --- the child process ---------------------------------------------------------------------

@@ -12,10 +12,11 @@ import contextlib
 import datetime as dt
 import logging
 import os
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from ecrtui.standins.ports import free_port
 
 DEMO_AWS_CONFIG = """\
 [default]
@@ -81,12 +82,6 @@ targets:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _fresh_moto_tokens() -> None:
     """moto hands out tokens that expired in 2015; the demo wants realistic 12-hour ones so
     the expiry column means something. Patched in this demo process only."""
@@ -124,7 +119,7 @@ def demo_environment() -> Iterator[Path]:
         (home / ".aws" / "credentials").write_text(DEMO_CREDENTIALS)
         profiles = home / "profiles.yaml"
         profiles.write_text(DEMO_PROFILES)
-        port = _free_port()
+        port = free_port()
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         moto.start()
         public = EcrPublicStandin().start()

@@ -12,10 +12,8 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ import pytest
 from support import hygiene
 
 from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.standins.ports import free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,23 +37,6 @@ def require_binary(name: str) -> str:
     if os.environ.get("ECRTUI_REQUIRE_ALL") == "1":
         pytest.fail(f"CI requires every stand-in: {message}")
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 10.0) -> None:
-    """Poll until something listens (a readiness check, not a sleep for a worker)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.02)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 # --- AWS stand-ins -----------------------------------------------------------------------
