@@ -358,3 +358,22 @@ def test_a_helper_missing_from_path_fails_and_leaves_the_file_alone(env: Env) ->
     assert code == 1
     assert "docker-credential-desktop is not on PATH" in record["error"]
     assert env.docker_config.read_bytes() == before
+
+
+def test_a_helper_that_fails_to_store_leaves_the_file_alone(env: Env) -> None:
+    """The secret goes to the helper first, under the file's lock: when the helper
+    refuses it, no placeholder replaces the entry that was there."""
+    target = host("123456789012")
+    bin_dir = env.home / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "docker-credential-broken"
+    script.write_text("#!/bin/sh\ncat >/dev/null\necho 'error storing credentials: keychain locked'\nexit 1\n")
+    script.chmod(0o755)
+    env.vars["PATH"] = f"{bin_dir}:{env.vars['PATH']}"
+    env.docker_config.parent.mkdir(parents=True)
+    env.docker_config.write_text(json.dumps({"credsStore": "broken", "auths": {target: {"auth": "b2xkOm9sZA=="}}}))
+    before = env.docker_config.read_bytes()
+    code, [record], _ = login_json(env, "--region", "us-east-1", "--registries", "123456789012")
+    assert code == 1
+    assert "keychain locked" in record["error"]
+    assert env.docker_config.read_bytes() == before

@@ -161,7 +161,6 @@ class AuthFileWriter:
     def write(self, tokens: Sequence[Token]) -> None:
         """Store every token, in the file or through the configured helper."""
         path = self.path
-        external: list[tuple[str, Token]] = []
 
         def mutate(data: dict[str, Any]) -> bool:
             check_shape(path, data, "auths", "credHelpers")
@@ -176,16 +175,15 @@ class AuthFileWriter:
                 elif helper == OWN_HELPER:
                     continue  # docker asks ecrtui itself, which serves its keyring cache
                 else:
-                    helpers.helper_program(helper)  # a helper not on PATH fails before the file changes
+                    # Stored first, under the file's lock: a helper that is missing or
+                    # fails raises here, and the file is left as it was.
+                    helpers.store(helper, token.host, token.username, token.password)
                     auths[token.host] = {}  # docker's placeholder for credentials in a store
-                    external.append((helper, token))
             if self.lease is not None:
                 _take_leases(path, [token.host for token in tokens], self.lease)
             return True
 
         update_json_file(path, mutate)
-        for helper, token in external:
-            helpers.store(helper, token.host, token.username, token.password)
 
     def erase(self, hosts: Iterable[str]) -> dict[str, str | None]:
         """Forget `hosts`; per host None on success (absent counts) or the reason it failed."""
