@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(docker-registry skopeo podman tinyproxy gnome-keyring dbus-x11 apache2-utils
               libsecret-tools tmux amazon-ecr-credential-helper)
-BINARIES=(docker-registry skopeo podman tinyproxy gnome-keyring-daemon dbus-run-session htpasswd
-          secret-tool tmux docker-credential-ecr-login)
+# Every binary a test or benchmark asks for (tests/conftest.py require_binary).
+BINARIES=(docker-registry skopeo podman tinyproxy gnome-keyring-daemon dbus-daemon dbus-run-session
+          htpasswd secret-tool tmux docker-credential-ecr-login node)
 
 want_apt=${ECRTUI_APT:-1}
 missing=()
@@ -17,8 +18,10 @@ done
 if [ "$want_apt" = 1 ] && [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing Debian packages for: ${missing[*]}"
+    packages=("${APT_PACKAGES[@]}")
+    command -v node >/dev/null 2>&1 || packages+=(nodejs)  # the action.yml shims' runtime
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
   else
     echo "setup: missing ${missing[*]}: tests that need them will be skipped." >&2
     echo "setup: install them with: sudo apt-get install ${APT_PACKAGES[*]}" >&2
