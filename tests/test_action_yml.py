@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import REPO, Env, require_binary
-from test_github_mode import parse_file_commands
+from test_github_mode import parse_file_commands, step_environment
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -91,20 +91,8 @@ class SimulatedRunner:
         extra: Mapping[str, str] | None = None,
     ) -> ActionStep:
         self.steps += 1
-        output_file = self.folder / f"output-{self.steps}"
-        state_file = self.folder / f"state-{self.steps}"
-        output_file.touch()
-        state_file.touch()
-        variables = dict(self.env.vars)
-        variables.update(
-            GITHUB_ACTIONS="true",
-            GITHUB_OUTPUT=str(output_file),
-            GITHUB_STATE=str(state_file),
-            GITHUB_WORKSPACE=str(self.workspace),
-            RUNNER_TEMP=str(self.folder),
-            AWS_REGION="us-east-1",
-            ECRTUI_PYTHON=sys.executable,
-        )
+        variables, output_file, state_file = step_environment(self.env.vars, self.folder, self.steps)
+        variables.update(GITHUB_WORKSPACE=str(self.workspace), ECRTUI_PYTHON=sys.executable)
         variables.update(self.input_env(with_))
         variables.update({f"STATE_{name}": value for name, value in (state or {}).items()})
         variables.update(extra or {})

@@ -110,6 +110,24 @@ class Step:
         return f"exit {self.code}\nstdout:\n{self.process.stdout}\nstderr:\n{self.process.stderr}"
 
 
+def step_environment(base: Mapping[str, str], folder: Path, step: int) -> tuple[dict[str, str], Path, Path]:
+    """A step's variables as the runner sets them up, with fresh GITHUB_OUTPUT and
+    GITHUB_STATE files (returned too, to read the step's outputs and state back)."""
+    output_file = folder / f"output-{step}"
+    state_file = folder / f"state-{step}"
+    output_file.touch()
+    state_file.touch()
+    variables = dict(base)
+    variables.update(
+        GITHUB_ACTIONS="true",
+        GITHUB_OUTPUT=str(output_file),
+        GITHUB_STATE=str(state_file),
+        RUNNER_TEMP=str(folder),
+        AWS_REGION="us-east-1",
+    )
+    return variables, output_file, state_file
+
+
 class Runner:
     """A simulated GitHub runner around one isolated environment."""
 
@@ -129,18 +147,7 @@ class Runner:
     ) -> Step:
         """Run `ecrtui <command>` as a step; `extra` adds (or, with None, removes) variables."""
         self.steps += 1
-        output_file = self.folder / f"output-{self.steps}"
-        state_file = self.folder / f"state-{self.steps}"
-        output_file.touch()
-        state_file.touch()
-        variables = dict(self.env.vars)
-        variables.update(
-            GITHUB_ACTIONS="true",
-            GITHUB_OUTPUT=str(output_file),
-            GITHUB_STATE=str(state_file),
-            RUNNER_TEMP=str(self.folder),
-            AWS_REGION="us-east-1",
-        )
+        variables, output_file, state_file = step_environment(self.env.vars, self.folder, self.steps)
         given = {**(UPSTREAM_DEFAULTS if defaults else {}), **(inputs or {})}
         variables.update({f"INPUT_{name.upper()}": value for name, value in given.items()})
         variables.update(state or {})
