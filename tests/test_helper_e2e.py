@@ -10,14 +10,10 @@ the 12-hour expiry real ECR gives, and counts those calls.
 from __future__ import annotations
 
 import base64
-import gzip
-import hashlib
 import http.client
-import io
 import json
 import shutil
 import subprocess
-import tarfile
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import Env, RealRegistry, free_port, require_binary, run_cli, wait_for_port
 from helper_support import helper, use_secret_service
+from support.oci import write_oci_layout
 
 from ecrtui.standins.secret_service import SecretServiceSession
 
@@ -119,59 +116,6 @@ def dedicated_moto() -> Iterator[tuple[Any, str]]:
         stop()
 
 
-def write_oci_image(folder: Path) -> None:
-    """A one-layer image in an OCI layout, for skopeo to push."""
-
-    def blob(data: bytes) -> dict[str, Any]:
-        digest = hashlib.sha256(data).hexdigest()
-        (folder / "blobs" / "sha256").mkdir(parents=True, exist_ok=True)
-        (folder / "blobs" / "sha256" / digest).write_bytes(data)
-        return {"digest": f"sha256:{digest}", "size": len(data)}
-
-    raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w") as tar:
-        content = b"hello from ecrtui\n"
-        info = tarfile.TarInfo("hello.txt")
-        info.size = len(content)
-        tar.addfile(info, io.BytesIO(content))
-    layer = blob(gzip.compress(raw.getvalue(), mtime=0))
-    config = blob(
-        json.dumps(
-            {
-                "architecture": "amd64",
-                "os": "linux",
-                "rootfs": {"type": "layers", "diff_ids": [f"sha256:{hashlib.sha256(raw.getvalue()).hexdigest()}"]},
-                "config": {},
-            }
-        ).encode()
-    )
-    manifest = blob(
-        json.dumps(
-            {
-                "schemaVersion": 2,
-                "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                "config": {"mediaType": "application/vnd.oci.image.config.v1+json", **config},
-                "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", **layer}],
-            }
-        ).encode()
-    )
-    (folder / "oci-layout").write_text(json.dumps({"imageLayoutVersion": "1.0.0"}))
-    (folder / "index.json").write_text(
-        json.dumps(
-            {
-                "schemaVersion": 2,
-                "manifests": [
-                    {
-                        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                        **manifest,
-                        "annotations": {"org.opencontainers.image.ref.name": "v1"},
-                    }
-                ],
-            }
-        )
-    )
-
-
 def files_holding(root: Path, *needles: bytes) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and any(n in p.read_bytes() for n in needles)]
 
@@ -210,7 +154,7 @@ def test_skopeo_pushes_and_lists_through_the_helper_with_no_password_in_any_file
         assert config == {"credHelpers": {docker_registry.host: "ecrtui"}}
 
         image = tmp_path / "image"
-        write_oci_image(image)
+        write_oci_layout(image, "v1")
         pushed = run(
             skopeo,
             "copy",

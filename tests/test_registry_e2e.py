@@ -11,63 +11,16 @@ wrote: docker's config.json (through DOCKER_CONFIG) or podman's auth.json (--aut
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import io
 import json
 import subprocess
-import tarfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from conftest import Env, RealRegistry, require_binary, run_cli
+from support.oci import write_oci_layout
 
 REPOSITORY = "team/app"
-
-
-def write_oci_layout(folder: Path, tag: str) -> None:
-    """A minimal OCI image layout: one layer holding one file, its config and manifest."""
-    blobs = folder / "blobs" / "sha256"
-    blobs.mkdir(parents=True)
-
-    def blob(data: bytes) -> dict[str, object]:
-        digest = hashlib.sha256(data).hexdigest()
-        (blobs / digest).write_bytes(data)
-        return {"digest": f"sha256:{digest}", "size": len(data)}
-
-    archive = io.BytesIO()
-    with tarfile.open(fileobj=archive, mode="w") as tar:
-        content = b"hello from ecrtui\n"
-        member = tarfile.TarInfo("hello.txt")
-        member.size = len(content)
-        tar.addfile(member, io.BytesIO(content))
-    layer_tar = archive.getvalue()
-    config = {
-        "architecture": "amd64",
-        "os": "linux",
-        "config": {},
-        "rootfs": {"type": "layers", "diff_ids": [f"sha256:{hashlib.sha256(layer_tar).hexdigest()}"]},
-    }
-    manifest = {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", **blob(json.dumps(config).encode())},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", **blob(gzip.compress(layer_tar))}],
-    }
-    manifest_ref = blob(json.dumps(manifest).encode())
-    (folder / "oci-layout").write_text(json.dumps({"imageLayoutVersion": "1.0.0"}))
-    index = {
-        "schemaVersion": 2,
-        "manifests": [
-            {
-                "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                **manifest_ref,
-                "annotations": {"org.opencontainers.image.ref.name": tag},
-            }
-        ],
-    }
-    (folder / "index.json").write_text(json.dumps(index))
 
 
 class Skopeo:
