@@ -507,14 +507,16 @@ class TokenCache:
         """Store `entry` and make it the host's current one."""
         digest = _digest(entry.identity)
         with self._writing():
-            # The entry first, then the pointer to it: a reader never follows a pointer to
-            # nothing.
-            self._write_value(_token_key(entry.host, digest), entry.to_json())
+            # The host record first, then the entry: `erase` finds every entry through the
+            # record, so one written by a process that dies right after is still erased.
+            # A reader that meets the pointer before the entry sees a miss, which is safe:
+            # the helper fetches a fresh token.
             record = self._read_json(_host_key(entry.host)) or {}
             identities = self._identities(record)
             if record.get("current") != digest or identities.get(digest) != entry.identity:
                 identities[digest] = entry.identity
                 self._write_json(_host_key(entry.host), {"current": digest, "identities": identities})
+            self._write_value(_token_key(entry.host, digest), entry.to_json())
             shard = self._index_shard(_index_key(entry.host))
             if shard.get(entry.host) != entry.username:
                 self._write_json(_index_key(entry.host), {"hosts": {**shard, entry.host: entry.username}})
