@@ -95,7 +95,8 @@ def annotate_status(
                 }
             )
     except CacheUnavailable as problem:
-        warn(problem, "token expiry unknown")
+        if problem.reason != CacheUnavailable.NO_BACKEND:  # no keyring: nothing was cached
+            warn(problem, "token expiry unknown")
 
 
 def expiry_cell(record: Mapping[str, Any], now: dt.datetime | None = None) -> str:
