@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -49,6 +50,7 @@ class SecretServiceSession:
         self.password = password
         self.address = ""
         self._processes: list[subprocess.Popen[bytes]] = []
+        self._runtime_dir: Path | None = None
 
     @property
     def environ(self) -> dict[str, str]:
@@ -63,14 +65,18 @@ class SecretServiceSession:
 
     @property
     def runtime_dir(self) -> Path:
-        return self.home / ".ecrtui-runtime"
+        # Short and under /tmp: gnome-keyring binds its control socket in this folder, and a
+        # socket path over 107 bytes (a deep pytest tmp_path) fails to bind, so the daemon exits 0.
+        if self._runtime_dir is None:
+            self._runtime_dir = Path(tempfile.mkdtemp(prefix="ecrtui-ss-"))
+        return self._runtime_dir
 
     def start(self) -> SecretServiceSession:
         missing = missing_binaries()
         if missing:
             raise SecretServiceError(f"not installed: {', '.join(missing)}")
         self.home.mkdir(parents=True, exist_ok=True)
-        self.runtime_dir.mkdir(mode=0o700, exist_ok=True)
+        self.runtime_dir.chmod(0o700)
         bus = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
             stdout=subprocess.PIPE,
@@ -131,6 +137,9 @@ class SecretServiceSession:
                     process.kill()
                     process.wait()
         self._processes.clear()
+        if self._runtime_dir is not None:
+            shutil.rmtree(self._runtime_dir, ignore_errors=True)
+            self._runtime_dir = None
 
     def __enter__(self) -> SecretServiceSession:
         return self.start()
