@@ -16,10 +16,10 @@ from pathlib import Path
 
 from conftest import REPO, Env
 from support import hygiene
+from support.secret_service import SecretServiceSession
 
 from ecrtui.core.cache import TokenCache
 from ecrtui.standins.ecr_public import EcrPublicStandin
-from ecrtui.standins.secret_service import SecretServiceSession
 
 FILE_BACKEND = "keyrings.alt.file.PlaintextKeyring"
 NO_BACKEND = "keyring.backends.fail.Keyring"

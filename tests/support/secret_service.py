@@ -1,4 +1,5 @@
-"""A private D-Bus session with a real Secret Service, for tests and benchmarks.
+"""A private D-Bus session with a real Secret Service, for tests and benchmarks (not
+shipped: the wheel carries only what ecrtui itself runs).
 
 `SecretServiceSession(home)` starts its own `dbus-daemon --session` and, on that bus,
 gnome-keyring's Secret Service (`gnome-keyring-daemon --foreground --components=secrets`)
@@ -85,7 +86,7 @@ class SecretServiceSession:
             raise SecretServiceError("dbus-daemon printed no address")
         env = {**self._base_environ(), **self.environ}
         if self.mode == "hanging":
-            command = [sys.executable, "-m", "ecrtui.standins.secret_service", "--hang"]
+            command = [sys.executable, __file__, "--hang"]
         else:
             command = ["gnome-keyring-daemon", "--foreground", "--components=secrets"]
             if self.mode == "unlocked":
