@@ -35,7 +35,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ecrtui.core.cache import CacheEntry, TokenCache, identity_key, utc_now
-from ecrtui.standins.secret_service import SecretServiceSession, missing_binaries
+
+# The Secret Service stand-in is test code (tests/support), not shipped in the wheel.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
+from secret_service import SecretServiceSession, missing_binaries  # type: ignore[import-not-found]
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

@@ -4,6 +4,12 @@ a runner for the real `ecrtui` command in a subprocess.
 
 Tests that need a Debian binary skip with a reason on a laptop without it; with
 ECRTUI_REQUIRE_ALL=1 (set by .ci/run) the skip becomes a failure, so CI runs them all.
+
+The end-to-end layer (marker `e2e`: every test of a module that starts the `ecrtui` or
+`docker-credential-ecrtui` command) runs what users install: with ECRTUI_TEST_BIN set (by
+`make test`: the bin folder of a virtual environment holding the built wheel, see
+tests/support/wheel.py) the commands come from there, else from this source tree; either
+way from a working folder outside the source tree.
 """
 
 from __future__ import annotations
@@ -14,18 +20,64 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from support import hygiene
+from support.daemons import Daemon
 
 from ecrtui.standins.ecr_public import EcrPublicStandin
 from ecrtui.standins.ports import free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parent.parent
+TEST_BIN = os.environ.get("ECRTUI_TEST_BIN", "")
+OUTSIDE = Path(tempfile.gettempdir())  # the commands' working folder: not the source tree
+_MODULES = {"ecrtui": "ecrtui", "docker-credential-ecrtui": "ecrtui.helper"}
+
+
+def starts_command(function: Callable[..., object]) -> Callable[..., object]:
+    """Marks a function that starts the real commands: a test module importing one is `e2e`."""
+    function.starts_ecrtui = True  # type: ignore[attr-defined]
+    return function
+
+
+@starts_command
+def cli_command(program: str = "ecrtui", *python_flags: str) -> list[str]:
+    """The argv that starts `ecrtui` or `docker-credential-ecrtui` (python flags such as
+    `-X importtime` go to the interpreter): the installed wheel's, or this tree's."""
+    if TEST_BIN:
+        script = str(Path(TEST_BIN) / program)
+        return [str(Path(TEST_BIN) / "python"), *python_flags, script] if python_flags else [script]
+    return [sys.executable, *python_flags, "-m", _MODULES[program]]
+
+
+@starts_command
+def cli_python() -> str:
+    """The Python that has ecrtui installed (the action's ECRTUI_PYTHON)."""
+    return str(Path(TEST_BIN) / "python") if TEST_BIN else sys.executable
+
+
+@starts_command
+def cli_bin() -> str:
+    """The folder of the console scripts, for PATH (docker finds the credential helper)."""
+    return TEST_BIN or str(Path(sys.executable).parent)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: starts the ecrtui commands (the installed wheel's under make test)")
+    if TEST_BIN and not (Path(TEST_BIN) / "ecrtui").is_file():
+        raise pytest.UsageError(f"ECRTUI_TEST_BIN={TEST_BIN} has no ecrtui: run `make wheel-venv`")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and any(getattr(v, "starts_ecrtui", False) for v in vars(module).values()):
+            item.add_marker(pytest.mark.e2e)
 
 
 def require_binary(name: str) -> str:
@@ -166,6 +218,7 @@ def env(tmp_path: Path, moto: str, ecr_public: EcrPublicStandin) -> Env:
     return Env(variables, home)
 
 
+@starts_command
 def run_cli(
     env: Env | dict[str, str],
     *args: str,
@@ -173,18 +226,17 @@ def run_cli(
     timeout: float = 60,
     program: str = "ecrtui",
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real command (`python -m ecrtui`, or the helper) in a subprocess."""
+    """Run the real command (`ecrtui`, or the helper) in a subprocess (see cli_command)."""
     variables = env.vars if isinstance(env, Env) else env
-    module = "ecrtui" if program == "ecrtui" else "ecrtui.helper"
     completed = subprocess.run(
-        [sys.executable, "-m", module, *args],
+        [*cli_command(program), *args],
         env=variables,
         input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
-        cwd=REPO,
+        cwd=OUTSIDE,
     )
     # Every run is scanned for leaked secrets at the end of the session (secret_hygiene).
     hygiene.record(program, args, completed.stdout, completed.stderr, env.home if isinstance(env, Env) else None)
@@ -228,15 +280,12 @@ def docker_registry(tmp_path: Path) -> Iterator[RealRegistry]:
         f"http: {{addr: 127.0.0.1:{port}}}\n"
         f"auth: {{htpasswd: {{realm: ecrtui-test, path: {root / 'htpasswd'}}}}}\n"
     )
-    process = subprocess.Popen(
-        [binary, "serve", str(root / "config.yml")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    daemon = Daemon([binary, "serve", str(root / "config.yml")], root / "docker-registry.log").start()
     try:
-        wait_for_port(port)
+        daemon.wait_for_port(port)
         yield RealRegistry(f"127.0.0.1:{port}", password, root)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        daemon.stop()
 
 
 @dataclass
@@ -270,14 +319,16 @@ def running_tinyproxy(tmp_path: Path, *, user: str | None = None, password: str 
     if user and password:
         lines.append(f"BasicAuth {user} {password}")
     conf.write_text("\n".join(lines) + "\n")
-    process = subprocess.Popen([binary, "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    daemon = Daemon([binary, "-d", "-c", str(conf)], tmp_path / f"tinyproxy-{port}.out").start()
     try:
-        wait_for_port(port)
+        try:
+            daemon.wait_for_port(port)
+        except RuntimeError as error:  # tinyproxy writes its own complaints to its LogFile
+            raise RuntimeError(f"{error}\n{log}:\n{log.read_text(errors='replace') if log.exists() else ''}") from None
         auth = f"{user}:{password}@" if user and password else ""
         yield Tinyproxy(f"http://{auth}127.0.0.1:{port}", port, log, user, password)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        daemon.stop()
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require_binary
-
-from ecrtui.standins.secret_service import SecretServiceSession
+from support.secret_service import SecretServiceSession
 
 
 def start_secret_service(home: Path, mode: str) -> SecretServiceSession:

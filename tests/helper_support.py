@@ -10,21 +10,19 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import urllib.request
-from pathlib import Path
 
-from conftest import REPO, Env
+from conftest import OUTSIDE, Env, cli_bin, cli_command, starts_command
 from support import hygiene
+from support.secret_service import SecretServiceSession
 
 from ecrtui.core.cache import TokenCache
 from ecrtui.standins.ecr_public import EcrPublicStandin
-from ecrtui.standins.secret_service import SecretServiceSession
 
 FILE_BACKEND = "keyrings.alt.file.PlaintextKeyring"
 NO_BACKEND = "keyring.backends.fail.Keyring"
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
-VENV_BIN = str(Path(sys.executable).parent)
+VENV_BIN = cli_bin()
 
 
 def use_file_keyring(env: Env) -> None:
@@ -71,18 +69,19 @@ def file_cache(env: Env) -> TokenCache:
     return TokenCache(backend)
 
 
+@starts_command
 def helper(env: Env, action: str, stdin: str = "", *python_flags: str) -> subprocess.CompletedProcess[str]:
     """Run `docker-credential-ecrtui ACTION` as docker does (python flags such as
     `-X importtime` go before `-m`)."""
     completed = subprocess.run(
-        [sys.executable, *python_flags, "-m", "ecrtui.helper", action],
+        [*cli_command("docker-credential-ecrtui", *python_flags), action],
         env=env.vars,
         input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
-        cwd=REPO,
+        cwd=OUTSIDE,
     )
     # Scanned for leaked secrets at the end of the session, like every ecrtui run (only a
     # successful get's stdout may hold one: that is the protocol).

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, Env, require_binary
+from conftest import REPO, Env, cli_bin, cli_python, require_binary
 from test_github_mode import parse_file_commands, step_environment
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
@@ -92,7 +92,8 @@ class SimulatedRunner:
     ) -> ActionStep:
         self.steps += 1
         variables, output_file, state_file = step_environment(self.env.vars, self.folder, self.steps)
-        variables.update(GITHUB_WORKSPACE=str(self.workspace), ECRTUI_PYTHON=sys.executable)
+        variables.update(GITHUB_WORKSPACE=str(self.workspace), ECRTUI_PYTHON=cli_python())
+        variables["PATH"] = os.pathsep.join([cli_bin(), variables.get("PATH", "")])  # the wheel's, under make test
         variables.update(self.input_env(with_))
         variables.update({f"STATE_{name}": value for name, value in (state or {}).items()})
         variables.update(extra or {})
@@ -190,7 +191,7 @@ def test_ecrtui_installed_by_an_earlier_step_is_reused(runner: SimulatedRunner, 
     the action left in $RUNNER_TEMP, and tells the post step (state) to use it too."""
     installed = runner.folder / "ecrtui-venv" / "bin" / "python"
     installed.parent.mkdir(parents=True)
-    installed.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    installed.write_text(f'#!/bin/sh\nexec "{cli_python()}" "$@"\n')
     installed.chmod(0o755)
     missing = {"ECRTUI_PYTHON": str(runner.folder / "no-such-python")}
     main = runner.run("main", {}, extra=missing)

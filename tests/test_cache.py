@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.secret_service import SecretServiceSession
 
 from ecrtui.core.cache import (
     CHUNK_SIZE,
@@ -33,7 +34,6 @@ from ecrtui.core.cache import (
 from ecrtui.core.models import Registry, Token
 from ecrtui.core.registry import RegistryType
 from ecrtui.core.secret_service import SharedSessionKeyring
-from ecrtui.standins.secret_service import SecretServiceSession
 
 pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, Env
+from conftest import OUTSIDE, REPO, Env, cli_command
 from support import hygiene
 from test_github_mode import parse_file_commands
 
@@ -71,12 +71,12 @@ def seed(env: Env) -> None:
 
 def spawn(env: Env, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "ecrtui", *args],
+        [*cli_command(), *args],
         env=env.vars,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=REPO,
+        cwd=OUTSIDE,
     )
 
 
@@ -237,12 +237,12 @@ def run_steps(env: Env, steps: Sequence[tuple[str, dict[str, str]]]) -> None:
     """Start every (command, variables) step at once; each must succeed."""
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "ecrtui", command],
+            [*cli_command(), command],
             env=variables,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            cwd=REPO,
+            cwd=OUTSIDE,
         )
         for command, variables in steps
     ]

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
-from conftest import REPO
+from conftest import OUTSIDE, cli_command
 
 
 def test_headless_demo_logs_in_caches_and_logs_out(tmp_path: object) -> None:
     # No AWS variables at all: the demo brings its own stand-ins and throwaway HOME.
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DOCKER_", "ECRTUI_", "XDG_"))}
     result = subprocess.run(
-        [sys.executable, "-m", "ecrtui", "--demo", "--headless"],
+        [*cli_command(), "--demo", "--headless"],
         env=environ,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
-        cwd=REPO,
+        cwd=OUTSIDE,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     login, status = result.stdout.split("$ ecrtui status", 1)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, Env, free_port, run_cli
+from conftest import OUTSIDE, REPO, Env, cli_command, free_port, run_cli
 from support.faultproxy import Fault, FaultProxy
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
@@ -321,9 +321,9 @@ def test_sigkill_of_a_whole_login_run_leaves_valid_files(faulty: Env, proxy: Fau
     for region in REGIONS[1:]:
         proxy.inject(Fault.stall(30), region=region)
     process = subprocess.Popen(
-        [sys.executable, "-m", "ecrtui", "login", "--config", str(faulty.home / "profiles.yaml"), "--all"],
+        [*cli_command(), "login", "--config", str(faulty.home / "profiles.yaml"), "--all"],
         env=faulty.vars,
-        cwd=REPO,
+        cwd=OUTSIDE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

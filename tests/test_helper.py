@@ -25,11 +25,11 @@ from helper_support import (
     use_file_keyring,
     use_secret_service,
 )
+from support.secret_service import SecretServiceSession
 
 from ecrtui.core.cache import CacheEntry, identity_key, utc_now
 from ecrtui.helper import NOT_FOUND
 from ecrtui.standins.ecr_public import EcrPublicStandin
-from ecrtui.standins.secret_service import SecretServiceSession
 
 pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 

@@ -26,8 +26,7 @@ import pytest
 from conftest import Env, RealRegistry, free_port, require_binary, run_cli, wait_for_port
 from helper_support import helper, use_secret_service
 from support.oci import write_oci_layout
-
-from ecrtui.standins.secret_service import SecretServiceSession
+from support.secret_service import SecretServiceSession
 
 pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 

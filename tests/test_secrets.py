@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Env, free_port, run_cli
+from conftest import OUTSIDE, Env, cli_command, free_port, run_cli
 from support import hygiene
 
 ACCOUNT = "123456789012"
@@ -193,12 +192,12 @@ def test_credentials_files_are_0600_in_folders_only_their_owner_can_write(
     args = ["login"] if github else ["login", "--writer", "docker,podman,helm"]
     before = {p for p in env.home.rglob("*")}
     completed = subprocess.run(
-        [sys.executable, "-m", "ecrtui", *args],
+        [*cli_command(), *args],
         env=env.vars,
         capture_output=True,
         text=True,
         timeout=60,
-        cwd=REPO,
+        cwd=OUTSIDE,
         umask=0,
         check=False,
     )

@@ -9,14 +9,14 @@ sleeps for a fixed time.
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from conftest import REPO, require_binary
+from conftest import OUTSIDE, cli_command, require_binary
 
 DEADLINE_SECONDS = 30.0
 POLL_SECONDS = 0.1
@@ -75,7 +75,7 @@ def terminal() -> Iterator[Terminal]:
     term = Terminal(tmux, f"ecrtui-test-{os.getpid()}", "demo")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "AWS_"))}
     env.update(TERM="xterm-256color", COLUMNS="", LINES="")
-    command = f"cd {REPO} && exec {sys.executable} -m ecrtui --demo"
+    command = f"cd {shlex.quote(str(OUTSIDE))} && exec {shlex.join(cli_command())} --demo"
     started = subprocess.run(
         [
             tmux,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import platform
+import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ecrtui import __version__
 
@@ -22,6 +25,31 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise argparse.ArgumentError(None, message)
+
+
+def version_text() -> str:
+    """`ecrtui 0.2.0 (Python 3.12.3, botocore 1.35.0, Textual 0.86.0)`: what a bug report
+    needs. Read from the installed packages' metadata: importing textual costs ~100 ms."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name, label in (("botocore", "botocore"), ("textual", "Textual")):
+        try:
+            found.append(f"{label} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{label} not installed")
+    return f"ecrtui {__version__} (Python {platform.python_version()}, {', '.join(found)})"
+
+
+class _VersionAction(argparse.Action):
+    """argparse's `version` action, with the text made only when `--version` is given."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        sys.stdout.write(version_text() + "\n")
+        parser.exit()
 
 
 def _positive_int(text: str) -> int:
@@ -121,7 +149,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="Log into Amazon ECR: many accounts, regions and profiles at once.",
         epilog="With no command, ecrtui opens the interactive app; --headless is `ecrtui login`.",
     )
-    parser.add_argument("--version", action="version", version=f"ecrtui {__version__}")
+    parser.add_argument(
+        "--version", action=_VersionAction, help="show the versions of ecrtui, Python, botocore and Textual and exit"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _login_options(commands.add_parser("login", help="log in (the same as --headless)"))
     logout = commands.add_parser(

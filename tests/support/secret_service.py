@@ -1,4 +1,5 @@
-"""A private D-Bus session with a real Secret Service, for tests and benchmarks.
+"""A private D-Bus session with a real Secret Service, for tests and benchmarks (not
+shipped: the wheel carries only what ecrtui itself runs).
 
 `SecretServiceSession(home)` starts its own `dbus-daemon --session` and, on that bus,
 gnome-keyring's Secret Service (`gnome-keyring-daemon --foreground --components=secrets`)
@@ -26,6 +27,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from support.daemons import Daemon
+
 SECRETS_NAME = "org.freedesktop.secrets"
 MODES = ("unlocked", "locked", "hanging")
 READY_TIMEOUT_SECONDS = 10.0
@@ -49,7 +52,7 @@ class SecretServiceSession:
         self.mode = mode
         self.password = password
         self.address = ""
-        self._processes: list[subprocess.Popen[bytes]] = []
+        self._daemons: list[Daemon] = []
         self._runtime_dir: Path | None = None
 
     @property
@@ -77,66 +80,70 @@ class SecretServiceSession:
             raise SecretServiceError(f"not installed: {', '.join(missing)}")
         self.home.mkdir(parents=True, exist_ok=True)
         self.runtime_dir.chmod(0o700)
-        bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=self._base_environ(),
-        )
-        self._processes.append(bus)
-        assert bus.stdout is not None
-        self.address = bus.stdout.readline().decode().strip()
-        if not self.address:
-            self.stop()
-            raise SecretServiceError("dbus-daemon printed no address")
-        env = {**self._base_environ(), **self.environ}
-        if self.mode == "hanging":
-            command = [sys.executable, "-m", "ecrtui.standins.secret_service", "--hang"]
-        else:
-            command = ["gnome-keyring-daemon", "--foreground", "--components=secrets"]
-            if self.mode == "unlocked":
-                command.append("--unlock")
-        daemon = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-        )
-        self._processes.append(daemon)
-        assert daemon.stdin is not None
-        if self.mode == "unlocked":
-            daemon.stdin.write(self.password.encode())
-        daemon.stdin.close()  # --unlock reads the password until end of input
         try:
-            self._wait_for_name(daemon)
+            self._start_daemons()
         except BaseException:
             self.stop()
             raise
         return self
 
-    def _wait_for_name(self, daemon: subprocess.Popen[bytes]) -> None:
+    def _start_daemons(self) -> None:
+        bus = Daemon(
+            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+            self.logs / "dbus-daemon.log",
+            stdout=subprocess.PIPE,
+            env=self._base_environ(),
+        ).start()
+        self._daemons.append(bus)
+        assert bus.process is not None and bus.process.stdout is not None
+        self.address = bus.process.stdout.readline().decode().strip()
+        if not self.address:
+            raise SecretServiceError(str(bus.fail("printed no bus address")))
+        env = {**self._base_environ(), **self.environ}
+        if self.mode == "hanging":
+            env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)  # tests/, for `support`
+            command = [sys.executable, "-m", "support.secret_service", "--hang"]
+        else:
+            command = ["gnome-keyring-daemon", "--foreground", "--components=secrets"]
+            if self.mode == "unlocked":
+                command.append("--unlock")
+        daemon = Daemon(command, self.logs / "secret-service.log", stdin=subprocess.PIPE, env=env).start()
+        self._daemons.append(daemon)
+        assert daemon.process is not None and daemon.process.stdin is not None
+        if self.mode == "unlocked":
+            daemon.process.stdin.write(self.password.encode())
+        daemon.process.stdin.close()  # --unlock reads the password until end of input
+        self._wait_for_name(daemon, bus)
+
+    @property
+    def logs(self) -> Path:
+        """The daemons' stdout and stderr, shown when they fail to start."""
+        return self.home / ".ecrtui-daemon-logs"
+
+    def _wait_for_name(self, daemon: Daemon, bus: Daemon) -> None:
         """Poll the bus until the Secret Service name has an owner (a readiness check)."""
         from jeepney.bus_messages import message_bus
         from jeepney.io.blocking import open_dbus_connection
 
+        assert daemon.process is not None
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         with open_dbus_connection(bus=self.address) as connection:
             while time.monotonic() < deadline:
                 reply = connection.send_and_get_reply(message_bus.NameHasOwner(SECRETS_NAME), timeout=2)
                 if reply.body[0]:
                     return
-                if daemon.poll() is not None:
-                    raise SecretServiceError(f"{self.mode} Secret Service exited with {daemon.returncode}")
+                if daemon.process.poll() is not None:
+                    raise SecretServiceError(
+                        f"{self.mode} Secret Service exited before owning {SECRETS_NAME}\n"
+                        f"{daemon.fail('exited')}\n{bus.fail('the session bus')}"
+                    )
                 time.sleep(0.01)
-        raise SecretServiceError(f"{SECRETS_NAME} has no owner after {READY_TIMEOUT_SECONDS} s")
+        raise SecretServiceError(str(daemon.fail(f"{SECRETS_NAME} has no owner after {READY_TIMEOUT_SECONDS} s")))
 
     def stop(self) -> None:
-        for process in reversed(self._processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        self._processes.clear()
+        for daemon in reversed(self._daemons):
+            daemon.stop()
+        self._daemons.clear()
         if self._runtime_dir is not None:
             shutil.rmtree(self._runtime_dir, ignore_errors=True)
             self._runtime_dir = None
