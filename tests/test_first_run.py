@@ -1,0 +1,148 @@
+"""The first minutes with ecrtui, through the real command: no terminal, a closed pipe,
+the help, and command lines a newcomer is likely to type."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Env, run_cli
+from test_tui_terminal import Terminal, open_terminal
+
+NO_TERMINAL_HINT = "use `ecrtui login` (or `ecrtui --headless`)"
+
+
+def plain_env(tmp_path: Path) -> dict[str, str]:
+    """No AWS at all: these command lines must be answered before any AWS call."""
+    variables = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "XDG_", "DOCKER_", "ECRTUI_"))}
+    variables.update(HOME=str(tmp_path), AWS_EC2_METADATA_DISABLED="true", AWS_ENDPOINT_URL="http://127.0.0.1:9")
+    return variables
+
+
+# --- no terminal -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        ((), NO_TERMINAL_HINT),
+        (("--config", "team.yaml"), NO_TERMINAL_HINT),
+        (("--demo",), "`ecrtui --demo --headless`"),
+    ],
+)
+def test_without_a_terminal_the_app_is_never_started(tmp_path: Path, args: tuple[str, ...], hint: str) -> None:
+    started = time.monotonic()
+    result = run_cli(plain_env(tmp_path), *args, stdin="", timeout=10)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and hint in result.stderr
+    assert "\x1b" not in result.stderr
+    assert elapsed < 1.5, f"took {elapsed:.2f}s"
+
+
+@pytest.fixture
+def shell(tmp_path: Path) -> Iterator[Terminal]:
+    """A real terminal running bash, for command lines whose stdin or stdout is redirected."""
+    env = {k: v for k, v in plain_env(tmp_path).items() if not k.startswith("TMUX")}
+    env.update(TERM="xterm-256color", PS1="$ ")
+    term = open_terminal("first", ["bash", "--norc", "--noprofile"], env, width=200, height=30, cwd=str(tmp_path))
+    try:
+        yield term
+    finally:
+        term.run("kill-server")
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [("ecrtui </dev/null", "$?"), ("ecrtui | cat", "${PIPESTATUS[0]}"), ("ecrtui --demo | cat", "${PIPESTATUS[0]}")],
+)
+def test_a_redirected_ecrtui_in_a_terminal_prints_one_line(
+    shell: Terminal, tmp_path: Path, line: str, status: str
+) -> None:
+    command = line.replace("ecrtui", f"{sys.executable} -m ecrtui", 1)
+    (tmp_path / "r").write_text(f"cd {REPO}\n{command}\necho exit=={status}==\n")
+    shell.keys("bash r", "Enter")
+    screen = shell.wait_for("the command to end", lambda s: "exit==" in s)
+    lines = [text for text in screen.splitlines() if text.strip()]
+    assert lines[0] == "$ bash r", screen
+    assert "needs a terminal" in lines[1] and "\x1b" not in lines[1], screen
+    assert lines[2:] == ["exit==2==", "$"], screen
+    assert shell.run("display-message", "-p", "-t", shell.session, "#{alternate_on}").stdout.strip() == "0"
+
+
+# --- a closed pipe ---------------------------------------------------------------------------
+
+
+def _into_closed_pipe(variables: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run with stdout a pipe whose reader is gone before the command writes (`| head -0`)."""
+    process = subprocess.Popen(
+        argv, env=variables, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=REPO
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    code = process.wait(timeout=60)
+    return subprocess.CompletedProcess(argv, code, "", stderr)
+
+
+def test_output_into_a_closed_pipe_ends_quietly_like_cat(env: Env) -> None:
+    profiles = env.write_profiles(
+        'version: 1\ntargets:\n  - name: dev\n    region: us-east-1\n    registries: ["111111111111"]\n'
+    )
+    variables = {**env.vars, "ECRTUI_CONFIG": str(profiles)}
+    for argv in (
+        (sys.executable, "-m", "ecrtui", "status", "--output", "json"),
+        (sys.executable, "-m", "ecrtui", "doctor"),
+        (sys.executable, "-m", "ecrtui.helper", "version"),
+    ):
+        result = _into_closed_pipe(variables, *argv)
+        assert result.returncode == 141, (argv, result.stderr)
+        assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, (argv, result.stderr)
+
+
+# --- the help and newcomers' command lines -----------------------------------------------------
+
+
+def test_the_help_shows_the_three_ways_in_and_one_line_per_command(tmp_path: Path) -> None:
+    result = run_cli({**plain_env(tmp_path), "COLUMNS": "100"}, "--help")
+    assert result.returncode == 0, result.stderr
+    help_text = result.stdout
+    for way in ("ecrtui                ", "ecrtui --demo ", "ecrtui --demo --headless", "ecrtui --headless"):
+        assert way in help_text
+    lines = help_text.splitlines()
+    for command in ("login", "logout", "status", "helper", "doctor"):
+        at = next(i for i, text in enumerate(lines) if text.strip().startswith(command + " "))
+        assert not lines[at + 1].startswith("      "), f"{command}'s help takes more than one line"
+
+
+def test_demo_help_prints_the_help_instead_of_starting_the_demo(tmp_path: Path) -> None:
+    result = run_cli(plain_env(tmp_path), "--demo", "--help", timeout=10)
+    assert result.returncode == 0, result.stderr
+    assert "Three ways in" in result.stdout
+
+
+def test_a_login_flag_without_a_command_says_what_to_type(tmp_path: Path) -> None:
+    result = run_cli(plain_env(tmp_path), "--region", "eu-west-1")
+    assert result.returncode == 2
+    assert "did you mean `ecrtui login --region eu-west-1`" in result.stderr
+    assert "invalid choice" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_options_before_a_command_are_the_commands_own(env: Env) -> None:
+    result = run_cli(env, "--region", "us-east-1", "login", "--registries", "111111111111", "--writer", "none")
+    assert result.returncode == 0, result.stderr
+    assert "111111111111.dkr.ecr.us-east-1.amazonaws.com" in result.stdout
+
+
+def test_a_command_with_demo_never_opens_the_demo(tmp_path: Path) -> None:
+    result = run_cli(plain_env(tmp_path), "status", "--demo", timeout=10)
+    assert result.returncode == 2
+    assert "--demo" in result.stderr and "demo stand-ins" not in result.stdout
+    result = run_cli(plain_env(tmp_path), "--demo", "status", timeout=10)
+    assert result.returncode == 2 and "--demo takes no command" in result.stderr
