@@ -100,13 +100,28 @@ def _fresh_moto_tokens() -> None:
     EcrResponse.get_authorization_token = get_authorization_token  # type: ignore[method-assign]
 
 
+MISSING_EXTRA = (
+    "error: the demo needs its extra (moto server and a file keyring): "
+    "pip install 'ecrtui[demo]' (with pipx: pipx install 'ecrtui[demo]', "
+    "or pipx inject ecrtui 'moto[server]' keyrings.alt)"
+)
+
+
+def missing_extra() -> str | None:
+    """What to run when the demo's dependencies are not installed, else None."""
+    try:
+        import keyrings.alt.file  # noqa: F401 - the demo's keyring
+        import moto.server  # noqa: F401 - the demo's AWS
+    except ImportError:
+        return MISSING_EXTRA
+    return None
+
+
 @contextlib.contextmanager
 def demo_environment() -> Iterator[Path]:
     """Start the stand-ins, write the throwaway files, set os.environ; restore on exit."""
-    try:
-        from moto.server import ThreadedMotoServer
-    except ImportError:
-        raise SystemExit("ecrtui --demo needs moto: run `make demo` (or pip install 'ecrtui[test]')") from None
+    from moto.server import ThreadedMotoServer
+
     from ecrtui.standins.ecr_public import EcrPublicStandin
 
     _fresh_moto_tokens()

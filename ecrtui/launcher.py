@@ -95,6 +95,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if launch.mode == "usage":
         sys.stderr.write(f"ecrtui: error: {launch.message}\n")
         return USAGE
+    if launch.mode in ("demo", "demo-headless"):
+        from ecrtui.demo import missing_extra
+
+        missing = missing_extra()
+        if missing:
+            sys.stderr.write(f"ecrtui: {missing}\n")
+            return USAGE
     if launch.mode in ("app", "demo"):
         if not _has_terminal():
             sys.stderr.write(NO_TERMINAL_DEMO if launch.mode == "demo" else NO_TERMINAL)

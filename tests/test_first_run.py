@@ -146,3 +146,20 @@ def test_a_command_with_demo_never_opens_the_demo(tmp_path: Path) -> None:
     assert "--demo" in result.stderr and "demo stand-ins" not in result.stdout
     result = run_cli(plain_env(tmp_path), "--demo", "status", timeout=10)
     assert result.returncode == 2 and "--demo takes no command" in result.stderr
+
+
+# --- the demo from an install ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [("--demo",), ("--demo", "--headless")])
+def test_the_demo_without_its_extra_says_what_to_install(tmp_path: Path, args: tuple[str, ...]) -> None:
+    # moto not importable, as in an install without the `demo` extra
+    (tmp_path / "moto").mkdir()
+    (tmp_path / "moto" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'moto'\", name='moto')\n"
+    )
+    result = run_cli({**plain_env(tmp_path), "PYTHONPATH": str(tmp_path)}, *args, stdin="", timeout=30)
+    assert result.returncode == 2, result.stderr
+    assert "pip install 'ecrtui[demo]'" in result.stderr
+    assert "pipx inject ecrtui 'moto[server]' keyrings.alt" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
