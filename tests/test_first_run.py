@@ -163,3 +163,26 @@ def test_the_demo_without_its_extra_says_what_to_install(tmp_path: Path, args: t
     assert "pip install 'ecrtui[demo]'" in result.stderr
     assert "pipx inject ecrtui 'moto[server]' keyrings.alt" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+# --- small wording -------------------------------------------------------------------------------
+
+
+def test_doctor_counts_one_warning_and_lists_a_shared_endpoint_once(env: Env) -> None:
+    profiles = env.write_profiles(
+        "version: 1\ndefaults:\n  cache: none\ntargets:\n  - name: t\n    region: us-east-1\n"
+    )
+    result = run_cli(env, "doctor", "--config", str(profiles))
+    assert result.stdout.rstrip().endswith(" ok, 1 warning, 0 failed, 1 skipped"), result.stdout
+    endpoints = [line for line in result.stdout.splitlines() if "Endpoint [" in line]
+    assert len(endpoints) == 1 and "(for sts, ecr)" in endpoints[0], result.stdout
+
+
+def test_logout_of_a_host_never_logged_into_says_so(env: Env) -> None:
+    host = "111111111111.dkr.ecr.us-east-1.amazonaws.com"
+    result = run_cli(env, "logout", "--region", "us-east-1", "--registries", "111111111111")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{host}: not logged in (nothing to erase)\n"
+    assert run_cli(env, "login", "--region", "us-east-1", "--registries", "111111111111").returncode == 0
+    result = run_cli(env, "logout", "--region", "us-east-1", "--registries", "111111111111")
+    assert result.stdout == f"Logged out of {host}\n"

@@ -250,6 +250,7 @@ def run_logout(args: argparse.Namespace) -> ExitCode:
         hosts = list(dict.fromkeys(r.host for r in registries if r.host))
         writers = writers or tuple(dict.fromkeys(w for r in registries for w in r.writers))
     lease = (environ.get(f"STATE_{STATE_LEASE}") or None) if request.github and not explicit else None
+    held = {host for w in make_writers(writers or ("docker",), environ) for host in hosts if w.holds(host)}
     outcome = logout(hosts, writers or ("docker",), environ, lease)
     token_cache.forget(hosts, request.profiles.defaults, environ, github=request.github)
     failed = [host for host, problem in outcome.items() if problem]
@@ -257,8 +258,10 @@ def run_logout(args: argparse.Namespace) -> ExitCode:
         if problem:
             line = f"Could not logout of registry {host}: {problem}"
             sys.stdout.write((command("error", line) if request.github else line) + "\n")
-        else:
+        elif host in held or request.github:  # GitHub mode keeps the upstream Action's wording
             sys.stdout.write(f"Logged out of {host}\n")
+        else:
+            sys.stdout.write(f"{host}: not logged in (nothing to erase)\n")
     if failed:
         message = f"Failed to logout: {','.join(failed)}"
         sys.stdout.write((command("error", message) if request.github else message) + "\n")
