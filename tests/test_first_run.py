@@ -4,6 +4,8 @@ the help, and command lines a newcomer is likely to type."""
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -13,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Env, run_cli
 from test_tui_terminal import Terminal, open_terminal
+
+from ecrtui.tui.crash import scrub
 
 NO_TERMINAL_HINT = "use `ecrtui login` (or `ecrtui --headless`)"
 
@@ -186,3 +190,53 @@ def test_logout_of_a_host_never_logged_into_says_so(env: Env) -> None:
     assert run_cli(env, "login", "--region", "us-east-1", "--registries", "111111111111").returncode == 0
     result = run_cli(env, "logout", "--region", "us-east-1", "--registries", "111111111111")
     assert result.stdout == f"Logged out of {host}\n"
+
+
+# --- a crash -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("debug", ["", "1"])
+def test_a_crash_restores_the_terminal_and_points_to_a_private_report(
+    shell: Terminal, tmp_path: Path, debug: str
+) -> None:
+    # A real cause: an install that lost a data file of the app (its stylesheet), as a
+    # wheel built without package data once did.
+    install = tmp_path / "install"
+    shutil.copytree(REPO / "ecrtui", install / "ecrtui", ignore=shutil.ignore_patterns("__pycache__", "app.tcss"))
+    home = tmp_path / "home"
+    (tmp_path / "r").write_text(
+        f"cd {install}\nHOME={home} ECRTUI_DEBUG={debug} PYTHONPATH={install} {sys.executable} -m ecrtui\n"
+        "echo exit==$?==\n"
+    )
+    shell.keys("bash r", "Enter")
+    screen = shell.wait_for("the app to end", lambda s: "exit==" in s)
+    assert shell.run("display-message", "-p", "-t", shell.session, "#{alternate_on}").stdout.strip() == "0"
+    assert "exit==70==" in screen, screen
+    [report] = (home / ".local" / "state" / "ecrtui" / "crashes").iterdir()
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    assert "StylesheetError" in report.read_text() and "Traceback" in report.read_text()
+    lines = [line.rstrip() for line in joined(shell).splitlines() if line.strip()]
+    if debug:  # Textual's own traceback, on request
+        assert "StylesheetError: unable to read CSS file" in "\n".join(lines), lines
+        assert lines[-3] == f"ecrtui crashed (StylesheetError): the report is in {report}", lines
+    else:
+        assert lines == [
+            "$ bash r",
+            f"ecrtui crashed (StylesheetError): the report is in {report}; "
+            "run with ECRTUI_DEBUG=1 to see the traceback here",
+            "exit==70==",
+            "$",
+        ]
+
+
+def joined(shell: Terminal) -> str:
+    """The screen with wrapped lines joined back."""
+    return shell.run("capture-pane", "-p", "-J", "-t", shell.session).stdout
+
+
+def test_crash_reports_hold_no_secret() -> None:
+    token = "QVdTOmV5SndZWGxzYjJGa0lqb2lZV0pqWkdWbVoyaHBhbXRzYlc1dmNIRnljM1IxZG5kNGVYb2lmUT09"
+    text = f"KeyError: {token!r} via http://user:s3cr3t@proxy:3128 and aws_secret_access_key=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"
+    scrubbed = scrub(text)
+    assert token not in scrubbed and "s3cr3t" not in scrubbed and "wJalrXUtnFEMIK7MDENG" not in scrubbed
+    assert "KeyError" in scrubbed and "proxy:3128" in scrubbed
