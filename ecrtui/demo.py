@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ecrtui.standins.ports import free_port
+from ecrtui.standins.registries import LocalRegistries
 
 DEMO_AWS_CONFIG = """\
 [default]
@@ -64,13 +65,13 @@ targets:
   - name: dev
     profile: dev
     registries: ["111111111111", "222222222222"]
-    repositories: [team/app]
   - name: staging
     profile: staging
     registries:
       - "333333333333"
       - 333333333333.dkr.ecr.eu-central-1.amazonaws.com
       - 444444444444.dkr.ecr.ap-southeast-2.amazonaws.com
+    repositories: [team/app]
   - name: prod
     profile: prod
     role_arn: arn:aws:iam::998877665544:role/ecr-pull
@@ -117,6 +118,49 @@ def missing_extra() -> str | None:
     return None
 
 
+# staging's repository, in each of its registries (moto keeps one per account and region).
+DEMO_REPOSITORIES = (
+    ("333333333333", "us-west-2"),
+    ("333333333333", "eu-central-1"),
+    ("444444444444", "ap-southeast-2"),
+)
+
+
+def _create_repositories(moto_url: str) -> None:
+    import boto3
+
+    for registry, region in DEMO_REPOSITORIES:
+        client = boto3.client(
+            "ecr",
+            endpoint_url=moto_url,
+            region_name=region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        client.create_repository(repositoryName="team/app", registryId=registry)
+
+
+@contextlib.contextmanager
+def _registries_on_loopback(registries: LocalRegistries) -> Iterator[None]:
+    """Every HTTP request of this process to an ECR registry host goes to the stand-in: the
+    diagnostics try stored credentials at their registry's /v2/ through botocore's HTTP
+    session, and a demo reaches nothing outside 127.0.0.1. Patched in this process only."""
+    from botocore.awsrequest import AWSPreparedRequest
+    from botocore.httpsession import URLLib3Session
+
+    original = URLLib3Session.send
+
+    def send(self: URLLib3Session, request: AWSPreparedRequest) -> object:
+        request.url = registries.route(request.url)
+        return original(self, request)
+
+    URLLib3Session.send = send  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        URLLib3Session.send = original  # type: ignore[method-assign]
+
+
 @contextlib.contextmanager
 def demo_environment() -> Iterator[Path]:
     """Start the stand-ins, write the throwaway files, set os.environ; restore on exit."""
@@ -137,7 +181,9 @@ def demo_environment() -> Iterator[Path]:
         port = free_port()
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         moto.start()
+        _create_repositories(f"http://127.0.0.1:{port}")
         public = EcrPublicStandin().start()
+        registries = LocalRegistries().start()
         for key in [k for k in os.environ if k.startswith(("AWS_", "HTTP", "HTTPS", "NO_PROXY", "GITHUB_", "INPUT_"))]:
             del os.environ[key]
         os.environ.update(
@@ -156,8 +202,10 @@ def demo_environment() -> Iterator[Path]:
             PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
         )
         try:
-            yield home
+            with _registries_on_loopback(registries):
+                yield home
         finally:
+            registries.stop()
             public.stop()
             moto.stop()
             os.environ.clear()
@@ -177,6 +225,10 @@ def run_headless_demo() -> int:
         out.flush()
         code = main(["login", "--all"])
         out.write(f"(exit code {code}: the legacy-sso target fails on purpose, to show the hint)\n\n")
+        out.write("$ ecrtui doctor --target staging\n")
+        out.flush()
+        main(["doctor", "--target", "staging"])
+        out.write("\n")
         out.write("$ ecrtui status\n")
         out.flush()
         main(["status"])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Env, run_cli
-from test_tui_terminal import Terminal, open_terminal
+from test_tui_terminal import Terminal, open_terminal, row
 
 from ecrtui.tui.crash import scrub
 
@@ -240,3 +240,55 @@ def test_crash_reports_hold_no_secret() -> None:
     scrubbed = scrub(text)
     assert token not in scrubbed and "s3cr3t" not in scrubbed and "wJalrXUtnFEMIK7MDENG" not in scrubbed
     assert "KeyError" in scrubbed and "proxy:3128" in scrubbed
+
+
+# --- the demo touches nothing outside 127.0.0.1 -----------------------------------------------------
+
+NETGUARD = REPO / "tests" / "support" / "netguard"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def demo_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A user's environment with no AWS at all, every Python process's addresses logged."""
+    log = tmp_path / "addresses.log"
+    variables = {**plain_env(tmp_path), "PYTHONPATH": str(NETGUARD), "ECRTUI_TEST_NETLOG": str(log)}
+    del variables["AWS_ENDPOINT_URL"]
+    return variables, log
+
+
+def addresses(log: Path) -> set[str]:
+    return {line.split(" ", 1)[1] for line in log.read_text().splitlines()}
+
+
+def test_the_headless_demo_and_its_diagnostics_stay_on_loopback(tmp_path: Path) -> None:
+    variables, log = demo_env(tmp_path)
+    result = run_cli(variables, "--demo", "--headless", timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    seen = addresses(log)
+    assert "127.0.0.1" in seen  # the guard saw the demo's own calls
+    assert seen <= LOOPBACK, seen - LOOPBACK
+    doctor = result.stdout.split("$ ecrtui doctor --target staging", 1)[1].split("$ ecrtui status", 1)[0]
+    stored = [line for line in doctor.splitlines() if "Stored credentials [" in line]
+    assert len(stored) == 3 and all("works: the registry accepted it" in line for line in stored), doctor
+    assert "✗ FAIL" not in doctor and "DNS" not in doctor
+    assert "Repository exists (ecr:DescribeRepositories)" in doctor
+
+
+def test_the_demo_apps_diagnostics_stay_on_loopback_and_show_a_healthy_row(tmp_path: Path) -> None:
+    variables, log = demo_env(tmp_path)
+    variables.update(TERM="xterm-256color", COLUMNS="", LINES="")
+    command = f"cd {REPO} && exec {sys.executable} -m ecrtui --demo"
+    term = open_terminal("demo-net", command, variables, width=170, height=45)
+    try:
+        term.wait_for("the demo's registries", lambda s: "legacy-sso" in s and "not logged in" in s)
+        term.keys("a", "l")
+        term.wait_for("the logins", lambda s: all("logged in" in row(s, t) for t in ("dev", "staging", "prod")))
+        term.keys("d")  # the first row: dev's first registry
+        screen = term.wait_for("the diagnosis", lambda s: "Diagnostics:" in s and " ok " in s)
+        summary = next(line for line in screen.splitlines() if " ok " in line and "✔" in line)
+        assert "failed" not in summary, screen
+    finally:
+        term.run("kill-server")
+    seen = addresses(log)
+    assert "127.0.0.1" in seen
+    assert seen <= LOOPBACK, seen - LOOPBACK

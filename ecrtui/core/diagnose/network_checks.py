@@ -126,7 +126,8 @@ def _endpoint_check(
     request = ProbeRequest(url=url.rstrip("/") + "/", proxy=proxy, verify=verify, timeout=ctx.timeout)
     result: ProbeResult = ctx.memo.get(("probe", url, proxy, verify), lambda: ctx.probe(request))
     route = f"through the proxy {redact(proxy)}" if proxy else "directly"
-    shared = f" (for {', '.join(services)})" if len(services) > 1 else ""
+    names = list(dict.fromkeys(services))  # ecr of several regions may share it too
+    shared = f" (for {', '.join(names)})" if len(names) > 1 else ""
     where = f"{url}{_endpoint_origin(service, ctx.environ)}{shared}"
     title = "Endpoint"
     if _refused_by_proxy(result, proxy):
