@@ -76,6 +76,7 @@ targets:
     profile: prod
     role_arn: arn:aws:iam::998877665544:role/ecr-pull
     registries: ["998877665544", "998877665545"]
+    repositories: [team/app]
   - name: public
     type: public
   - name: legacy-sso
@@ -118,26 +119,55 @@ def missing_extra() -> str | None:
     return None
 
 
-# staging's repository, in each of its registries (moto keeps one per account and region).
+# The repository staging and prod examine, in each of their registries: (caller's account,
+# region, registry). moto keeps repositories per caller account and region.
 DEMO_REPOSITORIES = (
-    ("333333333333", "us-west-2"),
-    ("333333333333", "eu-central-1"),
-    ("444444444444", "ap-southeast-2"),
+    ("123456789012", "us-west-2", "333333333333"),
+    ("123456789012", "eu-central-1", "333333333333"),
+    ("123456789012", "ap-southeast-2", "444444444444"),
+    ("998877665544", "us-east-1", "998877665544"),
 )
+# What the demo's pull-only role (prod's ecr-pull) may not do: a push.
+PULL_ONLY_ROLE = ":role/ecr-pull"
+PUSH_ONLY_ACTIONS = ("InitiateLayerUpload", "UploadLayerPart", "CompleteLayerUpload", "PutImage")
 
 
-def _create_repositories(moto_url: str) -> None:
-    import boto3
+def _create_repositories() -> None:
+    from moto.ecr.models import ecr_backends
 
-    for registry, region in DEMO_REPOSITORIES:
-        client = boto3.client(
-            "ecr",
-            endpoint_url=moto_url,
-            region_name=region,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
+    for account, region, registry in DEMO_REPOSITORIES:
+        ecr_backends[account][region].create_repository(
+            repository_name="team/app",
+            registry_id=registry,
+            encryption_config={},
+            image_scan_config={},
+            image_tag_mutability="MUTABLE",
+            tags=[],
         )
-        client.create_repository(repositoryName="team/app", registryId=registry)
+
+
+def _policy_simulator() -> None:
+    """moto has no IAM policy simulator; the demo answers for it: the pull-only role may not
+    push (so prod's diagnosis shows the policy that would grant it), all else is allowed.
+    Patched in this demo process only."""
+    from moto.core.responses import ActionResult
+    from moto.iam.responses import IamResponse
+
+    def simulate_principal_policy(self: IamResponse) -> ActionResult:
+        principal = self._get_param("PolicySourceArn") or ""
+        resources = self._get_param("ResourceArns", []) or ["*"]
+        pull_only = PULL_ONLY_ROLE in principal or "assumed-role/ecr-pull/" in principal
+        results = [
+            {
+                "EvalActionName": action,
+                "EvalResourceName": resources[0],
+                "EvalDecision": "implicitDeny" if pull_only and action.endswith(PUSH_ONLY_ACTIONS) else "allowed",
+            }
+            for action in self._get_param("ActionNames", [])
+        ]
+        return ActionResult({"EvaluationResults": results, "IsTruncated": False})
+
+    IamResponse.simulate_principal_policy = simulate_principal_policy  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager
@@ -169,6 +199,7 @@ def demo_environment() -> Iterator[Path]:
     from ecrtui.standins.ecr_public import EcrPublicStandin
 
     _fresh_moto_tokens()
+    _policy_simulator()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log is noise here
     saved = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="ecrtui-demo-") as folder:
@@ -181,7 +212,7 @@ def demo_environment() -> Iterator[Path]:
         port = free_port()
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         moto.start()
-        _create_repositories(f"http://127.0.0.1:{port}")
+        _create_repositories()
         public = EcrPublicStandin().start()
         registries = LocalRegistries().start()
         for key in [k for k in os.environ if k.startswith(("AWS_", "HTTP", "HTTPS", "NO_PROXY", "GITHUB_", "INPUT_"))]:

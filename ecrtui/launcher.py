@@ -95,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if launch.mode == "usage":
         sys.stderr.write(f"ecrtui: error: {launch.message}\n")
         return USAGE
+    if launch.mode in ("app", "demo") and not _has_terminal():
+        sys.stderr.write(NO_TERMINAL_DEMO if launch.mode == "demo" else NO_TERMINAL)
+        return USAGE
     if launch.mode in ("demo", "demo-headless"):
         from ecrtui.demo import missing_extra
 
@@ -103,9 +106,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"ecrtui: {missing}\n")
             return USAGE
     if launch.mode in ("app", "demo"):
-        if not _has_terminal():
-            sys.stderr.write(NO_TERMINAL_DEMO if launch.mode == "demo" else NO_TERMINAL)
-            return USAGE
         from ecrtui.tui.app import run_app
 
         return run_app(demo=launch.mode == "demo", config=launch.config)

@@ -3,6 +3,7 @@ the help, and command lines a newcomer is likely to type."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import stat
@@ -19,6 +20,7 @@ from test_tui_terminal import Terminal, open_terminal, row
 from ecrtui.tui.crash import scrub
 
 NO_TERMINAL_HINT = "use `ecrtui login` (or `ecrtui --headless`)"
+_SHELLS = itertools.count()
 
 
 def plain_env(tmp_path: Path) -> dict[str, str]:
@@ -55,7 +57,10 @@ def shell(tmp_path: Path) -> Iterator[Terminal]:
     """A real terminal running bash, for command lines whose stdin or stdout is redirected."""
     env = {k: v for k, v in plain_env(tmp_path).items() if not k.startswith("TMUX")}
     env.update(TERM="xterm-256color", PS1="$ ")
-    term = open_terminal("first", ["bash", "--norc", "--noprofile"], env, width=200, height=30, cwd=str(tmp_path))
+    # a server of its own per test: a new one on the name of one still shutting down fails
+    name = f"first{next(_SHELLS)}"
+    term = open_terminal(name, ["bash", "--norc", "--noprofile"], env, width=200, height=30, cwd=str(tmp_path))
+    term.wait_for("the prompt", lambda s: s.startswith("$"))
     try:
         yield term
     finally:
@@ -155,18 +160,35 @@ def test_a_command_with_demo_never_opens_the_demo(tmp_path: Path) -> None:
 # --- the demo from an install ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [("--demo",), ("--demo", "--headless")])
-def test_the_demo_without_its_extra_says_what_to_install(tmp_path: Path, args: tuple[str, ...]) -> None:
-    # moto not importable, as in an install without the `demo` extra
-    (tmp_path / "moto").mkdir()
-    (tmp_path / "moto" / "__init__.py").write_text(
-        "raise ModuleNotFoundError(\"No module named 'moto'\", name='moto')\n"
-    )
-    result = run_cli({**plain_env(tmp_path), "PYTHONPATH": str(tmp_path)}, *args, stdin="", timeout=30)
+def _without_moto(folder: Path) -> Path:
+    """A folder for PYTHONPATH where moto is not importable, as in an install without the
+    `demo` extra."""
+    (folder / "moto").mkdir(parents=True)
+    (folder / "moto" / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'moto'\", name='moto')\n")
+    return folder
+
+
+def _says_what_to_install(stderr: str) -> None:
+    assert "pip install 'ecrtui[demo]'" in stderr
+    assert "pipx inject ecrtui 'moto[server]' keyrings.alt" in stderr
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+
+
+def test_the_headless_demo_without_its_extra_says_what_to_install(tmp_path: Path) -> None:
+    variables = {**plain_env(tmp_path), "PYTHONPATH": str(_without_moto(tmp_path / "site"))}
+    result = run_cli(variables, "--demo", "--headless", timeout=30)
     assert result.returncode == 2, result.stderr
-    assert "pip install 'ecrtui[demo]'" in result.stderr
-    assert "pipx inject ecrtui 'moto[server]' keyrings.alt" in result.stderr
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    _says_what_to_install(result.stderr)
+
+
+def test_the_demo_app_without_its_extra_says_what_to_install(shell: Terminal, tmp_path: Path) -> None:
+    site = _without_moto(tmp_path / "site")
+    (tmp_path / "r").write_text(f"cd {REPO}\nPYTHONPATH={site} {sys.executable} -m ecrtui --demo\necho exit==$?==\n")
+    shell.keys("bash r", "Enter")
+    shell.wait_for("the command to end", lambda s: "exit==" in s)
+    lines = [line.rstrip() for line in joined(shell).splitlines() if line.strip()]
+    assert lines[-2:] == ["exit==2==", "$"], lines
+    _says_what_to_install(lines[-3] + "\n")
 
 
 # --- small wording -------------------------------------------------------------------------------
@@ -274,19 +296,25 @@ def test_the_headless_demo_and_its_diagnostics_stay_on_loopback(tmp_path: Path) 
     assert "Repository exists (ecr:DescribeRepositories)" in doctor
 
 
-def test_the_demo_apps_diagnostics_stay_on_loopback_and_show_a_healthy_row(tmp_path: Path) -> None:
+def test_the_demo_apps_diagnostics_stay_on_loopback_and_show_their_intended_states(tmp_path: Path) -> None:
     variables, log = demo_env(tmp_path)
     variables.update(TERM="xterm-256color", COLUMNS="", LINES="")
     command = f"cd {REPO} && exec {sys.executable} -m ecrtui --demo"
-    term = open_terminal("demo-net", command, variables, width=170, height=45)
+    term = open_terminal("demo-net", command, variables, width=170, height=80)
     try:
         term.wait_for("the demo's registries", lambda s: "legacy-sso" in s and "not logged in" in s)
         term.keys("a", "l")
         term.wait_for("the logins", lambda s: all("logged in" in row(s, t) for t in ("dev", "staging", "prod")))
         term.keys("d")  # the first row: dev's first registry
-        screen = term.wait_for("the diagnosis", lambda s: "Diagnostics:" in s and " ok " in s)
+        screen = term.wait_for("dev's diagnosis", lambda s: "Diagnostics:" in s and " ok " in s)
         summary = next(line for line in screen.splitlines() if " ok " in line and "✔" in line)
         assert "failed" not in summary, screen
+        assert "IAM policy that grants" not in screen
+        # prod's pull-only role may not push: its diagnosis shows the policy that grants it
+        term.keys("Escape", "Down", "Down", "Down", "Down", "Down", "d")
+        screen = term.wait_for("prod's diagnosis", lambda s: "Diagnostics: 998877665544" in s and " ok " in s)
+        assert "IAM policy that grants what is missing" in screen, screen
+        assert '"ecr:CompleteLayerUpload",' in screen and "may not call ecr:CompleteLayerUpload" in screen, screen
     finally:
         term.run("kill-server")
     seen = addresses(log)
