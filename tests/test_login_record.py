@@ -58,7 +58,7 @@ def test_a_target_without_registries_is_logged_out_exactly(env: Env) -> None:
 
     again = run_cli(env, "logout", "--target", "prod")
     assert again.returncode == 0, again.stderr
-    assert "target prod: not logged in (no login recorded)" in again.stdout
+    assert "target prod: no login recorded, so its host is unknown and nothing was erased" in again.stdout
 
 
 def test_a_bare_headless_login_is_logged_out_by_a_bare_logout(env: Env) -> None:

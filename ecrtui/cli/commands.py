@@ -252,7 +252,10 @@ def run_logout(args: argparse.Namespace) -> ExitCode:
     else:
         registries, unknown = written.resolve(plan(request), environ)
         for registry in unknown:  # its host is known only from a login, and none is recorded
-            sys.stdout.write(f"{registry.label} of target {registry.target}: not logged in (no login recorded)\n")
+            sys.stdout.write(
+                f"{registry.label} of target {registry.target}: no login recorded, so its host is unknown and "
+                "nothing was erased (name it: --registries)\n"
+            )
         hosts = list(dict.fromkeys(r.host for r in registries if r.host))
         writers = writers or tuple(dict.fromkeys(w for r in registries for w in r.writers))
     lease = (environ.get(f"STATE_{STATE_LEASE}") or None) if request.github and not explicit else None
