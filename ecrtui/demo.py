@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ecrtui.standins.ports import free_port
+from ecrtui.standins.registries import LocalRegistries
 
 DEMO_AWS_CONFIG = """\
 [default]
@@ -64,17 +65,18 @@ targets:
   - name: dev
     profile: dev
     registries: ["111111111111", "222222222222"]
-    repositories: [team/app]
   - name: staging
     profile: staging
     registries:
       - "333333333333"
       - 333333333333.dkr.ecr.eu-central-1.amazonaws.com
       - 444444444444.dkr.ecr.ap-southeast-2.amazonaws.com
+    repositories: [team/app]
   - name: prod
     profile: prod
     role_arn: arn:aws:iam::998877665544:role/ecr-pull
     registries: ["998877665544", "998877665545"]
+    repositories: [team/app]
   - name: public
     type: public
   - name: legacy-sso
@@ -100,16 +102,104 @@ def _fresh_moto_tokens() -> None:
     EcrResponse.get_authorization_token = get_authorization_token  # type: ignore[method-assign]
 
 
+MISSING_EXTRA = (
+    "error: the demo needs its extra (moto server and a file keyring): "
+    "pip install 'ecrtui[demo]' (with pipx: pipx install 'ecrtui[demo]', "
+    "or pipx inject ecrtui 'moto[server]' keyrings.alt)"
+)
+
+
+def missing_extra() -> str | None:
+    """What to run when the demo's dependencies are not installed, else None."""
+    try:
+        import keyrings.alt.file  # noqa: F401 - the demo's keyring
+        import moto.server  # noqa: F401 - the demo's AWS
+    except ImportError:
+        return MISSING_EXTRA
+    return None
+
+
+# The repository staging and prod examine, in each of their registries: (caller's account,
+# region, registry). moto keeps repositories per caller account and region.
+DEMO_REPOSITORIES = (
+    ("123456789012", "us-west-2", "333333333333"),
+    ("123456789012", "eu-central-1", "333333333333"),
+    ("123456789012", "ap-southeast-2", "444444444444"),
+    ("998877665544", "us-east-1", "998877665544"),
+)
+# What the demo's pull-only role (prod's ecr-pull) may not do: a push.
+PULL_ONLY_ROLE = ":role/ecr-pull"
+PUSH_ONLY_ACTIONS = ("InitiateLayerUpload", "UploadLayerPart", "CompleteLayerUpload", "PutImage")
+
+
+def _create_repositories() -> None:
+    from moto.ecr.models import ecr_backends
+
+    for account, region, registry in DEMO_REPOSITORIES:
+        ecr_backends[account][region].create_repository(
+            repository_name="team/app",
+            registry_id=registry,
+            encryption_config={},
+            image_scan_config={},
+            image_tag_mutability="MUTABLE",
+            tags=[],
+        )
+
+
+def _policy_simulator() -> None:
+    """moto has no IAM policy simulator; the demo answers for it: the pull-only role may not
+    push (so prod's diagnosis shows the policy that would grant it), all else is allowed.
+    Patched in this demo process only."""
+    from moto.core.responses import ActionResult
+    from moto.iam.responses import IamResponse
+
+    def simulate_principal_policy(self: IamResponse) -> ActionResult:
+        principal = self._get_param("PolicySourceArn") or ""
+        resources = self._get_param("ResourceArns", []) or ["*"]
+        pull_only = PULL_ONLY_ROLE in principal or "assumed-role/ecr-pull/" in principal
+        results = [
+            {
+                "EvalActionName": action,
+                "EvalResourceName": resources[0],
+                "EvalDecision": "implicitDeny" if pull_only and action.endswith(PUSH_ONLY_ACTIONS) else "allowed",
+            }
+            for action in self._get_param("ActionNames", [])
+        ]
+        return ActionResult({"EvaluationResults": results, "IsTruncated": False})
+
+    IamResponse.simulate_principal_policy = simulate_principal_policy  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def _registries_on_loopback(registries: LocalRegistries) -> Iterator[None]:
+    """Every HTTP request of this process to an ECR registry host goes to the stand-in: the
+    diagnostics try stored credentials at their registry's /v2/ through botocore's HTTP
+    session, and a demo reaches nothing outside 127.0.0.1. Patched in this process only."""
+    from botocore.awsrequest import AWSPreparedRequest
+    from botocore.httpsession import URLLib3Session
+
+    original = URLLib3Session.send
+
+    def send(self: URLLib3Session, request: AWSPreparedRequest) -> object:
+        request.url = registries.route(request.url)
+        return original(self, request)
+
+    URLLib3Session.send = send  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        URLLib3Session.send = original  # type: ignore[method-assign]
+
+
 @contextlib.contextmanager
 def demo_environment() -> Iterator[Path]:
     """Start the stand-ins, write the throwaway files, set os.environ; restore on exit."""
-    try:
-        from moto.server import ThreadedMotoServer
-    except ImportError:
-        raise SystemExit("ecrtui --demo needs moto: run `make demo` (or pip install 'ecrtui[test]')") from None
+    from moto.server import ThreadedMotoServer
+
     from ecrtui.standins.ecr_public import EcrPublicStandin
 
     _fresh_moto_tokens()
+    _policy_simulator()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log is noise here
     saved = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="ecrtui-demo-") as folder:
@@ -122,7 +212,9 @@ def demo_environment() -> Iterator[Path]:
         port = free_port()
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         moto.start()
+        _create_repositories()
         public = EcrPublicStandin().start()
+        registries = LocalRegistries().start()
         for key in [k for k in os.environ if k.startswith(("AWS_", "HTTP", "HTTPS", "NO_PROXY", "GITHUB_", "INPUT_"))]:
             del os.environ[key]
         os.environ.update(
@@ -141,8 +233,10 @@ def demo_environment() -> Iterator[Path]:
             PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
         )
         try:
-            yield home
+            with _registries_on_loopback(registries):
+                yield home
         finally:
+            registries.stop()
             public.stop()
             moto.stop()
             os.environ.clear()
@@ -162,6 +256,10 @@ def run_headless_demo() -> int:
         out.flush()
         code = main(["login", "--all"])
         out.write(f"(exit code {code}: the legacy-sso target fails on purpose, to show the hint)\n\n")
+        out.write("$ ecrtui doctor --target staging\n")
+        out.flush()
+        main(["doctor", "--target", "staging"])
+        out.write("\n")
         out.write("$ ecrtui status\n")
         out.flush()
         main(["status"])

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 from ecrtui import __version__
 from ecrtui.core.cache import CacheEntry, CacheUnavailable, TokenCache, open_cache, state_dir, utc_now
 from ecrtui.core.registry import bare_host
+from ecrtui.pipes import quiet_on_closed_pipe
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -247,6 +248,8 @@ def main(
     except HelperFailure as failure:
         out.write(failure.message + "\n")
         return 1
+    except BrokenPipeError:  # the reader went away: not a bug to log
+        raise
     except Exception as error:  # a bug: logged with its traceback, never shown to docker
         import traceback
 
@@ -262,7 +265,7 @@ def entry_point() -> None:
     # Library warnings (botocore's refresh tracebacks) must not reach docker's terminal:
     # failures are answered on stdout and detailed in the helper's own log.
     logging.getLogger().addHandler(logging.NullHandler())
-    raise SystemExit(main())
+    raise SystemExit(quiet_on_closed_pipe(main))
 
 
 if __name__ == "__main__":

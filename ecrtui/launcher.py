@@ -1,34 +1,74 @@
-"""The `ecrtui` command: the interactive app with no arguments (or `--demo`), a headless
-command otherwise. It sits above cli/ and tui/ so neither imports the other."""
+"""The `ecrtui` command: the one place that decides what a command line means (the app,
+the demo, or a headless command). It sits above cli/ and tui/ so neither imports the
+other."""
 
 from __future__ import annotations
 
 import logging
+import shlex
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ecrtui.cli.args import COMMANDS
+from ecrtui.pipes import quiet_on_closed_pipe
+
+USAGE = 2
+
+NO_TERMINAL = (
+    "ecrtui: the app needs a terminal (stdin and stdout); "
+    "without one, use `ecrtui login` (or `ecrtui --headless`), see `ecrtui --help`\n"
+)
+NO_TERMINAL_DEMO = (
+    "ecrtui: the demo app needs a terminal (stdin and stdout); without one, run `ecrtui --demo --headless`\n"
+)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    # botocore logs refresh failures with tracebacks; with no handler configured Python
-    # would print them on stderr (over the TUI's screen). ecrtui reports errors itself.
-    logging.getLogger().addHandler(logging.NullHandler())
-    raw = list(sys.argv[1:] if argv is None else argv)
-    if "--demo" in raw:
-        if "--headless" in raw:
-            from ecrtui.demo import run_headless_demo
+@dataclass(frozen=True)
+class Launch:
+    """What to run: `app`, `demo`, `demo-headless`, `headless` (with `args` for the
+    headless parser), `help`, or `usage` (print `message`, exit 2)."""
 
-            return run_headless_demo()
-        from ecrtui.tui.app import run_app
+    mode: str
+    args: tuple[str, ...] = ()
+    config: str | None = None
+    message: str = ""
 
-        return run_app(demo=True)
-    config = _only_config(raw)
-    if not raw or config is not None:
-        from ecrtui.tui.app import run_app
 
-        return run_app(config=config)
-    from ecrtui.cli.main import main as headless_main
-
-    return headless_main(raw)
+def interpret(raw: Sequence[str]) -> Launch:
+    """The meaning of `ecrtui RAW...`. A command anywhere wins: options before it are its
+    own (`ecrtui --region R login` is `ecrtui login --region R`), so `ecrtui status --demo`
+    is a (rejected) option of status, never the demo."""
+    args = list(raw)
+    command_at = next((i for i, arg in enumerate(args) if arg in COMMANDS), None)
+    if command_at is not None:
+        before = [a for a in args[:command_at] if a != "--headless"]
+        if "--demo" in before:
+            return Launch("usage", message="--demo takes no command: run `ecrtui --demo` or `ecrtui --demo --headless`")
+        return Launch("headless", (args[command_at], *before, *args[command_at + 1 :]))
+    if "-h" in args or "--help" in args:
+        return Launch("help")
+    if "--version" in args:
+        return Launch("headless", ("--version",))
+    if "--demo" in args:
+        rest = [a for a in args if a != "--demo"]
+        if rest == ["--headless"]:
+            return Launch("demo-headless")
+        if not rest:
+            return Launch("demo")
+        return Launch(
+            "usage", message=f"--demo takes no other options (got {shlex.join(rest)}); try `ecrtui --demo --headless`"
+        )
+    if "--headless" in args:
+        return Launch("headless", ("login", *(a for a in args if a != "--headless")))
+    if not args:
+        return Launch("app")
+    config = _only_config(args)
+    if config is not None:
+        return Launch("app", config=config)
+    if args[0].startswith("-"):
+        return Launch("usage", message=f"options need a command: did you mean `ecrtui login {shlex.join(args)}`?")
+    return Launch("headless", tuple(args))  # an unknown command: the parser names the choices
 
 
 def _only_config(args: list[str]) -> str | None:
@@ -38,6 +78,54 @@ def _only_config(args: list[str]) -> str | None:
     if len(args) == 1 and args[0].startswith("--config="):
         return args[0].split("=", 1)[1] or None
     return None
+
+
+def _has_terminal() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed or missing standard streams
+        return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # botocore logs refresh failures with tracebacks; with no handler configured Python
+    # would print them on stderr (over the TUI's screen). ecrtui reports errors itself.
+    logging.getLogger().addHandler(logging.NullHandler())
+    launch = interpret(sys.argv[1:] if argv is None else argv)
+    if launch.mode == "usage":
+        sys.stderr.write(f"ecrtui: error: {launch.message}\n")
+        return USAGE
+    if launch.mode in ("app", "demo") and not _has_terminal():
+        sys.stderr.write(NO_TERMINAL_DEMO if launch.mode == "demo" else NO_TERMINAL)
+        return USAGE
+    if launch.mode in ("demo", "demo-headless"):
+        from ecrtui.demo import missing_extra
+
+        missing = missing_extra()
+        if missing:
+            sys.stderr.write(f"ecrtui: {missing}\n")
+            return USAGE
+    if launch.mode in ("app", "demo"):
+        from ecrtui.tui.app import run_app
+
+        return run_app(demo=launch.mode == "demo", config=launch.config)
+    return quiet_on_closed_pipe(lambda: _print(launch))
+
+
+def _print(launch: Launch) -> int:
+    """Run a command that prints."""
+    if launch.mode == "help":
+        from ecrtui.cli.args import build_parser
+
+        build_parser().print_help(sys.stdout)
+        return 0
+    if launch.mode == "demo-headless":
+        from ecrtui.demo import run_headless_demo
+
+        return run_headless_demo()
+    from ecrtui.cli.main import main as headless_main
+
+    return headless_main(launch.args)
 
 
 def entry_point() -> None:

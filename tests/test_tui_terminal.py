@@ -69,37 +69,30 @@ def row(screen: str, target: str) -> str:
     return ""
 
 
+def open_terminal(
+    name: str, command: str | list[str], env: dict[str, str], *, width: int, height: int, cwd: str | None = None
+) -> Terminal:
+    """A detached tmux session of `width` x `height` running `command`; kill its server after."""
+    tmux = require_binary("tmux")
+    term = Terminal(tmux, f"ecrtui-{name}-{os.getpid()}", name)
+    where = ["-c", cwd] if cwd else []
+    program = [command] if isinstance(command, str) else command
+    size = ["-x", str(width), "-y", str(height)]
+    new_session = [tmux, "-L", term.socket, "-f", "/dev/null", "new-session", "-d", "-s", term.session]
+    started = subprocess.run(
+        [*new_session, *size, *where, *program], env=env, capture_output=True, text=True, timeout=10, check=False
+    )
+    assert started.returncode == 0, started.stderr
+    return term
+
+
 @pytest.fixture
 def terminal() -> Iterator[Terminal]:
-    tmux = require_binary("tmux")
-    term = Terminal(tmux, f"ecrtui-test-{os.getpid()}", "demo")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "AWS_"))}
     env.update(TERM="xterm-256color", COLUMNS="", LINES="")
     command = f"cd {shlex.quote(str(OUTSIDE))} && exec {shlex.join(cli_command())} --demo"
-    started = subprocess.run(
-        [
-            tmux,
-            "-L",
-            term.socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            term.session,
-            "-x",
-            "170",  # wide enough for the side list (app.py's breakpoint)
-            "-y",
-            "40",
-            command,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=10,
-        check=False,
-    )
-    assert started.returncode == 0, started.stderr
+    # 170 columns: wide enough for the side list (app.py's breakpoint)
+    term = open_terminal("demo", command, env, width=170, height=40)
     try:
         yield term
     finally:

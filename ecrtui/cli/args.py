@@ -20,6 +20,16 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
 COMMANDS = ("login", "logout", "status", *COMMAND_MODULES)
 
 
+DESCRIPTION = """\
+Log into Amazon ECR: many accounts, regions and profiles at once.
+
+Three ways in:
+  ecrtui                     the interactive app (needs a terminal)
+  ecrtui --demo              the app on local stand-ins: no AWS account needed
+                             (`ecrtui --demo --headless`: the same as a script)
+  ecrtui --headless [opts]   a login with no app (= `ecrtui login`), or a COMMAND below"""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with errors raised instead of printed so main() renders them once."""
 
@@ -146,17 +156,16 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     names is imported (`ecrtui login` never pays for `doctor`'s); without, every one is."""
     parser = _Parser(
         prog="ecrtui",
-        description="Log into Amazon ECR: many accounts, regions and profiles at once.",
-        epilog="With no command, ecrtui opens the interactive app; --headless is `ecrtui login`.",
+        description=DESCRIPTION,
+        epilog="Run `ecrtui COMMAND --help` for a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--version", action=_VersionAction, help="show the versions of ecrtui, Python, botocore and Textual and exit"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _login_options(commands.add_parser("login", help="log in (the same as --headless)"))
-    logout = commands.add_parser(
-        "logout", help="erase what login wrote (in GitHub Actions: the hosts of STATE_registries)"
-    )
+    logout = commands.add_parser("logout", help="erase what login wrote (in GitHub Actions: this job's hosts)")
     _selection_options(logout)
     _selection_options(commands.add_parser("status", help="targets, hosts and what each writer holds for them"))
     for name, (module_name, help_text) in COMMAND_MODULES.items():

@@ -260,6 +260,8 @@ def translate(error: BaseException, *, action: str, profile: str | None, setting
                 code=code,
             )
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if _is_page(message):
+            return _page_error(action, f"HTTP {status or code} ")
         tries = int(error.response.get("ResponseMetadata", {}).get("RetryAttempts") or 0) + 1
         return AwsError(
             f"{action} failed: {code or status}: {message}".rstrip(": ")
@@ -349,7 +351,24 @@ def translate(error: BaseException, *, action: str, profile: str | None, setting
         return AwsError("Region is missing", remediation="pass --region or set AWS_REGION", code="NoRegion")
     if isinstance(error, bx.BotoCoreError):
         return AwsError(f"{action} failed: {redact(str(error))}", code=type(error).__name__)
+    if type(error).__name__ == "ResponseParserError":  # botocore.parsers: its text ends with the raw body
+        return _page_error(action, "")
     return AwsError(f"{action} failed: {type(error).__name__}: {redact(str(error))}", code=type(error).__name__)
+
+
+def _is_page(text: str) -> bool:
+    """An HTML or XML page (a proxy's or a web server's error page) where AWS's message goes."""
+    return text.lstrip().startswith("<")
+
+
+def _page_error(action: str, status: str) -> AwsError:
+    """One line for an endpoint that answered with a web page: never the page itself."""
+    return AwsError(
+        f"{action} failed: the endpoint answered {status}with a web page, not an AWS answer",
+        remediation="something other than AWS answered: check AWS_ENDPOINT_URL*, the proxy settings, "
+        "or run `ecrtui doctor`",
+        code="NotAws",
+    )
 
 
 def _refresh_hint(profile: str, settings: AwsSettings) -> str:

@@ -406,14 +406,19 @@ class EcrtuiApp(App[None]):
 
 def run_app(*, demo: bool = False, config: str | None = None) -> int:
     """Run the app on this terminal (`config`: a profiles file other than the default);
-    with `demo`, against the embedded stand-ins."""
-    if not demo:
-        EcrtuiApp(Services(config_path=config)).run()
-        return 0
-    from ecrtui.demo import demo_environment
+    with `demo`, against the embedded stand-ins. A crash ends in a one-line pointer to
+    its report (tui/crash.py), never a traceback over the user's terminal."""
+    from ecrtui.tui.crash import report_crash, run_guarded
 
-    with demo_environment():
-        # The demo has no SSO portal: its stand-in for the AWS CLI refreshes the profile.
-        aws_cli = (sys.executable, "-m", "ecrtui.tui.demo_sso")
-        EcrtuiApp(Services(os.environ, aws_cli=aws_cli), demo=True).run()
-    return 0
+    environ = dict(os.environ)  # the user's own: the demo swaps in a throwaway HOME
+    try:
+        if not demo:
+            return run_guarded(EcrtuiApp(Services(config_path=config)), environ)
+        from ecrtui.demo import demo_environment
+
+        with demo_environment():
+            # The demo has no SSO portal: its stand-in for the AWS CLI refreshes the profile.
+            aws_cli = (sys.executable, "-m", "ecrtui.tui.demo_sso")
+            return run_guarded(EcrtuiApp(Services(os.environ, aws_cli=aws_cli), demo=True), environ)
+    except Exception as error:
+        return report_crash(error, environ)

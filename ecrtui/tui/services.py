@@ -6,6 +6,7 @@ tests can drive the same calls the app makes.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -15,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecrtui.core import written
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.cache import CacheEntry, CacheUnavailable, LoginCache, identity_key, open_cache
 from ecrtui.core.config import AwsProfile, Defaults, discover_aws_profiles, load_profiles
@@ -215,7 +217,10 @@ class Services:
         engine = LoginEngine(
             ClientFactory(self.settings()), jobs=self.defaults.jobs, on_event=on_event, on_token=on_token
         )
-        return engine.login(registries)
+        results = engine.login(registries)
+        with contextlib.suppress(EcrtuiError):  # the record helps a later logout; never fails a login
+            written.note_logins(results, self.environ)
+        return results
 
     def logout(self, rows: Sequence[RegistryRow]) -> tuple[dict[str, str | None], EcrtuiError | None]:
         """Erase each row's host from its writers and from the token cache (or the

@@ -1,0 +1,100 @@
+"""The demo's registries: what docker's `/v2/` of an ECR host, and ECR Public's token
+endpoint, say to a stored credential. One loopback server stands in for every host; the
+host is the first part of the path (`/<host>/v2/`), which `LocalRegistries.route` sets.
+
+Private hosts take Basic auth as ECR does (user AWS, any token moto handed out);
+public.ecr.aws answers `/v2/` with a Bearer challenge whose realm is its token endpoint,
+as the real one does.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+PUBLIC_HOST = "public.ecr.aws"
+
+
+def is_registry_host(host: str) -> bool:
+    """An ECR registry host: the demo's logins write these, no demo may reach them."""
+    return host == PUBLIC_HOST or (".dkr.ecr." in host and host.endswith((".amazonaws.com", ".amazonaws.com.cn")))
+
+
+def _basic_user(header: str) -> str | None:
+    if not header.lower().startswith("basic "):
+        return None
+    try:
+        user, _, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return user if password else None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the demo's screen is the app's
+
+    def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Docker-Distribution-API-Version", "registry/2.0")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        host, _, rest = self.path.lstrip("/").partition("/")
+        user = _basic_user(self.headers.get("Authorization", ""))
+        base = f"http://{host}"
+        if host == PUBLIC_HOST and rest.startswith("token"):
+            if user is None:
+                self._send(401, {"errors": [{"code": "UNAUTHORIZED"}]})
+            else:
+                self._send(200, {"token": "demo-public-pull-token"})
+        elif host == PUBLIC_HOST and rest.startswith("v2"):
+            challenge = f'Bearer realm="https://{PUBLIC_HOST}/token/",service="{PUBLIC_HOST}",scope="aws"'
+            self._send(401, {"errors": [{"code": "UNAUTHORIZED"}]}, {"WWW-Authenticate": challenge})
+        elif is_registry_host(host) and rest.startswith("v2"):
+            if user == "AWS":
+                self._send(200, {})
+            else:
+                self._send(401, {"errors": [{"code": "DENIED"}]}, {"WWW-Authenticate": f'Basic realm="{base}"'})
+        else:
+            self._send(404, {"errors": [{"code": "NOT_FOUND"}]})
+
+
+class LocalRegistries:
+    """The server in a background thread; `route(url)` is where a registry URL goes."""
+
+    def __init__(self) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, name="demo-registries", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def route(self, url: str) -> str:
+        """`url` itself, or, for an ECR registry host, this server's stand-in for it."""
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if not is_registry_host(host):
+            return url
+        local = urlsplit(self.url)
+        return urlunsplit(("http", local.netloc, f"/{host}{parts.path or '/'}", parts.query, ""))
+
+    def start(self) -> LocalRegistries:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
