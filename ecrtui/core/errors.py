@@ -3,6 +3,8 @@ and a remediation hint, so the CLI and the TUI can render it without a traceback
 
 from __future__ import annotations
 
+from ecrtui.core.sanitize import clean
+
 
 class EcrtuiError(Exception):
     """Base of every error ecrtui reports to a person."""
@@ -10,6 +12,8 @@ class EcrtuiError(Exception):
     title = "Error"
 
     def __init__(self, message: str, *, remediation: str = "", title: str | None = None) -> None:
+        # Every message leaves through here: no credential and no control character in it.
+        message, remediation = clean(message), clean(remediation)
         super().__init__(message)
         self.message = message
         self.remediation = remediation
