@@ -73,6 +73,10 @@ class Helper:
         except OSError:
             pass
 
+    def _in_github_actions(self) -> bool:
+        # The rule of login: a runner's disk, and its keyring, may outlive the job.
+        return self.environ.get("GITHUB_ACTIONS", "").lower() == "true"
+
     def _cache(self) -> tuple[TokenCache | None, CacheUnavailable | None]:
         try:
             return open_cache(self.environ), None
@@ -96,6 +100,9 @@ class Helper:
         host = bare_host(server_url)
         if not host:
             raise HelperFailure(NOT_FOUND)
+        now = utc_now()
+        if self._in_github_actions():  # nothing outlives the job: no cache read or written
+            return self._refresh(server_url, host, None, None, now)
         cache, problem = self._cache()
         cached = None
         if cache is not None:
@@ -103,7 +110,8 @@ class Helper:
                 cached = cache.get(host)
             except CacheUnavailable as error:
                 cache, problem = None, error
-        now = utc_now()
+            except Exception as error:  # an entry it does not understand is a miss
+                self.log("get", host, f"unreadable cache entry ({type(error).__name__}), fetching a new token")
         if cached is not None and cached.fresh(now):
             return _answer(server_url, cached.username, cached.secret)
         if problem is not None:
@@ -172,6 +180,11 @@ class Helper:
             ) from None
         server_url, username, secret = fields
         host = bare_host(server_url)
+        if self._in_github_actions():
+            raise HelperFailure(
+                f"ecrtui: in GitHub Actions the token cache is off, so the credentials of {host} are not stored: "
+                "log in with ecrtui (or the Action) instead of docker login"
+            )
         profiles = self._profiles("store", host)
         if profiles.defaults.cache == "none":
             raise HelperFailure(

@@ -368,7 +368,7 @@ class CacheEntry:
             for key in ("expires_at", "refresh_at", "stored_at"):
                 record[key] = _moment(record.get(key))
             entry = cls(**record)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             return None
         text_fields = (entry.host, entry.username, entry.secret, entry.identity, entry.source)
         if entry.stored_at is None or not all(isinstance(value, str) for value in text_fields):
@@ -580,7 +580,7 @@ class TokenCache:
             return None
         try:
             value = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past the parser's limit: corrupt too
             return None
         return value if isinstance(value, dict) else None
 
