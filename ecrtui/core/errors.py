@@ -3,8 +3,6 @@ and a remediation hint, so the CLI and the TUI can render it without a traceback
 
 from __future__ import annotations
 
-from ecrtui.core.sanitize import clean
-
 
 class EcrtuiError(Exception):
     """Base of every error ecrtui reports to a person."""
@@ -13,6 +11,8 @@ class EcrtuiError(Exception):
 
     def __init__(self, message: str, *, remediation: str = "", title: str | None = None) -> None:
         # Every message leaves through here: no credential and no control character in it.
+        from ecrtui.core.sanitize import clean  # here: the helper's cached path never needs it
+
         message, remediation = clean(message), clean(remediation)
         super().__init__(message)
         self.message = message
