@@ -28,6 +28,8 @@ ACCESS_KEY_VARIABLE = "AWS_ACCESS_KEY_ID"
 URL_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "INPUT_HTTP-PROXY")
 _MIN_SECRET = 8  # shorter values ("testing") would blot out ordinary words
 _MIN_PASSWORD = 4
+_MIN_PIECE = 6  # a shorter piece of a cut password ("with") would blot out ordinary words
+_CUTS = re.compile(r"[/?#@\s\\]+")
 
 _lock = threading.Lock()
 _remembered: dict[str, str] = {}  # secret -> what replaces it
@@ -57,18 +59,19 @@ def _userinfo(url: str) -> str | None:
 
 
 def remember_url(url: str | None) -> None:
-    """Redact the `user:pass` of a proxy or endpoint URL from every later message."""
+    """Redact the `user:pass` of a proxy or endpoint URL from every later message, and the
+    pieces a URL parser cuts an unescaped password into (at `/`, `?`, `#`, `@`, spaces)."""
     userinfo = _userinfo(url.strip()) if url else None
     if not userinfo:
         return
     with _lock:
         for info in {userinfo, unquote(userinfo)}:
-            for form in _forms(info):
-                _remembered[form] = "***"
             password = info.partition(":")[2]
-            if len(password) >= _MIN_PASSWORD:
-                for form in _forms(password):
-                    _remembered[form] = "***"
+            pieces = {p for p in (*_CUTS.split(info), *_CUTS.split(password)) if len(p) >= _MIN_PIECE}
+            for piece in {info, *pieces, *([password] if len(password) >= _MIN_PASSWORD else [])}:
+                if piece:
+                    for form in _forms(piece):
+                        _remembered[form] = "***"
 
 
 def remember_environment(environ: Mapping[str, str]) -> None:
