@@ -47,7 +47,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ecrtui.core.errors import EcrtuiError
+from ecrtui.core.errors import EcrtuiError, WriterError
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -625,12 +625,13 @@ class TokenCache:
             from filelock import FileLock, Timeout
 
             try:
-                from ecrtui.core.writers.jsonfile import make_private_folders
+                from ecrtui.core.writers.jsonfile import make_private_folders, refuse_shared_folder
 
                 make_private_folders(self.lock_path.parent)
+                refuse_shared_folder(self.lock_path.parent)  # another user could hold or swap the lock
                 lock = FileLock(self.lock_path, timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
                 lock.acquire()
-            except (Timeout, OSError) as error:
+            except (Timeout, OSError, WriterError) as error:
                 raise CacheUnavailable(
                     f"cannot lock the token cache ({self.lock_path}): {error}",
                     reason=CacheUnavailable.FAILED,

@@ -183,16 +183,28 @@ def write_atomically(path: Path, data: dict[str, Any]) -> None:
 
 
 def refuse_shared_folder(folder: Path) -> None:
-    """Refuse a folder every user may write to: anyone could read, swap or plant the file
-    there (a planted `credsStore` would receive the next token)."""
+    """Refuse a folder others may write to (every user, a group, or another owner than us
+    or root): they could read, swap or plant the file there (a planted `credsStore` would
+    receive the next token), or hold its lock."""
     try:
-        mode = folder.stat().st_mode
+        info = folder.stat()
     except OSError as error:
         raise WriterError(f"cannot inspect {folder}: {error.strerror}") from None
-    if mode & stat.S_IWOTH:
+    if info.st_mode & stat.S_IWOTH:
         raise WriterError(
             f"{folder} is writable by every user; ecrtui does not keep credentials there",
             remediation=f"chmod o-w {folder}, or point the writer at a private folder",
+        )
+    if info.st_mode & stat.S_IWGRP:
+        raise WriterError(
+            f"{folder} is writable by its group; ecrtui does not keep credentials there",
+            remediation=f"chmod g-w {folder}, or point the writer at a private folder",
+        )
+    geteuid = getattr(os, "geteuid", None)  # POSIX only: Windows folders have ACLs instead
+    if geteuid is not None and info.st_uid not in (geteuid(), 0):
+        raise WriterError(
+            f"{folder} belongs to another user (uid {info.st_uid}); ecrtui does not keep credentials there",
+            remediation="point the writer at a folder of your own",
         )
 
 
