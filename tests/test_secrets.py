@@ -371,3 +371,22 @@ def test_endpoint_url_credentials_never_show(env: Env, tmp_path: Path, output: s
         shown = result.stdout + result.stderr
         assert f"127.0.0.1:{dead}" in shown, "the message names the endpoint it could not reach"
         assert "endpoint-url-pw" not in shown and "svc:" not in shown
+
+
+def test_the_apps_report_and_its_clipboard_copy_are_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The diagnostics screen renders core's checks: a finding that quotes a proxy URL or an
+    AWS error with a credential in it is redacted and escaped before any screen sees it."""
+    from ecrtui.core.diagnose.models import Category, Check, CheckStatus
+    from ecrtui.tui.services import Diagnosis
+
+    monkeypatch.setenv("HTTPS_PROXY", "ops:report-proxy-pw/x@127.0.0.1:3128")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "report-session-token-value")
+    finding = (
+        "through ops:report-proxy-pw/x@127.0.0.1:3128: Invalid header value b'report-session-token-value\\n'"
+        "\n::error::forged \x1b]0;title\x07"
+    )
+    check = Check("network.proxy", "t", Category.NETWORK, "Proxy", CheckStatus.FAIL, finding)
+    text = Diagnosis("registry", (check,)).as_text()
+    for secret in ("report-proxy-pw", "report-session-token-value", "ops:"):
+        assert secret not in text
+    assert "\x1b" not in text and "\n::error::forged" not in text
