@@ -47,6 +47,12 @@ def _answer(server_url: str, username: str, secret: str) -> str:
     return json.dumps({"ServerURL": server_url, "Username": username, "Secret": secret}) + "\n"
 
 
+def _printable(text: str) -> str:
+    from ecrtui.core.sanitize import clean  # here: the cached path never prints
+
+    return clean(text)
+
+
 def _stamp(moment: dt.datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "an unknown time"
 
@@ -69,7 +75,9 @@ class Helper:
             fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as handle:
                 stamp = utc_now().isoformat(timespec="seconds")
-                handle.write(f"{stamp} pid={os.getpid()} {action} {host or '-'}: {message}\n")
+                line = f"{action} {host or '-'}: {message}"
+                # Hosts come from docker's stdin and the keyring: data, escaped on the way out.
+                handle.write(f"{stamp} pid={os.getpid()} {_printable(line)}\n")
         except OSError:
             pass
 
@@ -258,7 +266,7 @@ def main(
     try:
         out.write(actions[action](request))
     except HelperFailure as failure:
-        out.write(failure.message + "\n")
+        out.write(_printable(failure.message) + "\n")
         return 1
     except Exception as error:  # a bug: logged with its traceback, never shown to docker
         import traceback

@@ -4,6 +4,7 @@ defects 2, 5 and 6, through the real commands against a local server playing ECR
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,3 +174,26 @@ def test_the_helper_neither_answers_nor_logs_a_pasted_credential(pasted: Env) ->
     assert_no_credential(result.stdout, result.stderr, helper_log(env))
     assert SESSION_TOKEN[10:] not in result.stdout + helper_log(env)
     assert file_cache(env).get(HOST) is None
+
+
+# --- hosts stored through the helper: data on every way out ------------------------------
+
+STORED_HOSTS = ["evil\x1b]0;owned\x07.example.com", "evil.example.com\n::error::forged", "a\u202egro.example.com"]
+
+
+@pytest.mark.parametrize("host", STORED_HOSTS)
+def test_a_host_stored_through_the_helper_is_printed_escaped(env: Env, host: str) -> None:
+    use_file_keyring(env)
+    request = '{"ServerURL": ' + json.dumps(host) + ', "Username": "u", "Secret": "stored-host-secret-value"}'
+    hygiene.register_secret("stored-host-secret-value")
+    stored = helper(env, "store", request)
+    outputs = [stored.stdout, stored.stderr]
+    for args in (("status",), ("status", "--output", "json")):
+        status = run_cli(env, *args, "--region", "us-east-1")
+        outputs += [status.stdout, status.stderr]
+    listed = helper(env, "list")
+    erased = helper(env, "erase", host)
+    outputs += [listed.stdout, erased.stdout, helper_log(env)]
+    assert_nothing_forged(*outputs)
+    for text in outputs:
+        assert "\u202e" not in text
