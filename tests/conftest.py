@@ -172,6 +172,8 @@ def run_cli(
     stdin: str | None = None,
     timeout: float = 60,
     program: str = "ecrtui",
+    cwd: Path = REPO,
+    umask: int = -1,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real command (`python -m ecrtui`, or the helper) in a subprocess."""
     variables = env.vars if isinstance(env, Env) else env
@@ -184,7 +186,8 @@ def run_cli(
         text=True,
         timeout=timeout,
         check=False,
-        cwd=REPO,
+        cwd=cwd,
+        umask=umask,
     )
     # Every run is scanned for leaked secrets at the end of the session (secret_hygiene).
     hygiene.record(program, args, completed.stdout, completed.stderr, env.home if isinstance(env, Env) else None)

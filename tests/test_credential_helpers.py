@@ -12,24 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Env
-from support import hygiene
+from conftest import Env, run_cli
 
 A, B, C = "111111111111", "222222222222", "333333333333"
 
 
 def run_in(env: Env, cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "ecrtui", *args],
-        env=env.vars,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    hygiene.record("ecrtui", args, completed.stdout, completed.stderr, env.home)
-    return completed
+    return run_cli(env, *args, cwd=cwd, timeout=timeout)
 
 
 def plant(folder: Path, name: str, body: str) -> Path:

@@ -9,12 +9,10 @@ import json
 import re
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
-from conftest import REPO, Env
+from conftest import REPO, Env, run_cli
 from helper_support import FILE_BACKEND, HOST
-from support import hygiene
 from support.doctor import json_checks
 
 SECURITY = (REPO / "SECURITY.md").read_text()
@@ -22,28 +20,13 @@ seen: dict[Path, int] = {}
 CREDENTIAL_FILES = ("config.json", "auth.json", "registry.json", "helper-install.json")
 
 
-def run(env: Env, *args: str, module: str = "ecrtui", stdin: str = "") -> subprocess.CompletedProcess[str]:
-    completed = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        env=env.vars,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        umask=0,
-        check=False,
-    )
-    for path in env.home.rglob("*"):  # what each run leaves, with its mode then
+def run(env: Env, *args: str, program: str = "ecrtui", stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """The command under umask 0 (which would make anything world-writable); then note
+    every file it left, with its mode at that moment (logout removes some again)."""
+    completed = run_cli(env, *args, stdin=stdin, program=program, umask=0)
+    for path in env.home.rglob("*"):
         if path.exists():
             seen.setdefault(path, stat.S_IMODE(path.stat().st_mode))
-    hygiene.record(
-        "ecrtui" if module == "ecrtui" else "docker-credential-ecrtui",
-        args,
-        completed.stdout,
-        completed.stderr,
-        env.home,
-    )
     return completed
 
 
@@ -80,7 +63,7 @@ def test_every_file_ecrtui_writes_is_in_the_security_table(env: Env, tmp_path: P
     (state / "ecrtui" / "helper.log").write_text("x" * (1024 * 1024 + 1))
     (state / "ecrtui" / "helper.log").chmod(0o600)
     failing = Env({**env.vars, "AWS_ENDPOINT_URL_ECR": "http://127.0.0.1:9"}, env.home)
-    run(failing, "get", module="ecrtui.helper", stdin="999999999999.dkr.ecr.us-east-1.amazonaws.com")
+    run(failing, "get", program="docker-credential-ecrtui", stdin="999999999999.dkr.ecr.us-east-1.amazonaws.com")
     assert (state / "ecrtui" / "helper.log.1").exists()
     # helper install takes over a credHelpers entry and remembers it for uninstall.
     config = Path(env.vars["DOCKER_CONFIG"]) / "config.json"

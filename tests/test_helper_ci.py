@@ -23,6 +23,13 @@ def in_a_job(env: Env) -> Env:
     return env
 
 
+def without_credentials(env: Env) -> Env:
+    """The next job on this runner: no AWS credentials at all."""
+    for name in CREDENTIALS:
+        env.vars.pop(name, None)
+    return env
+
+
 def test_a_jobs_helper_caches_nothing_and_a_later_job_gets_nothing(env: Env, ecr_public: EcrPublicStandin) -> None:
     use_file_keyring(env)
     use_ecr_standin(env, ecr_public)
@@ -30,10 +37,7 @@ def test_a_jobs_helper_caches_nothing_and_a_later_job_gets_nothing(env: Env, ecr
     first = served(helper(env, "get", HOST))
     assert first["Secret"] == "123456789012-auth-token"
     assert file_cache(env).get(HOST) is None and file_cache(env).hosts() == {}
-    # The next job on this runner has no AWS credentials at all.
-    for name in CREDENTIALS:
-        env.vars.pop(name, None)
-    later = helper(env, "get", HOST)
+    later = helper(without_credentials(env), "get", HOST)
     assert later.returncode == 1
     assert "123456789012-auth-token" not in later.stdout
 
@@ -41,10 +45,7 @@ def test_a_jobs_helper_caches_nothing_and_a_later_job_gets_nothing(env: Env, ecr
 def test_a_job_is_not_served_what_an_earlier_run_cached(env: Env) -> None:
     use_file_keyring(env)
     prime(env, "earlier-run-secret-token", dt.timedelta(hours=10))
-    in_a_job(env)
-    for name in CREDENTIALS:
-        env.vars.pop(name, None)
-    result = helper(env, "get", HOST)
+    result = helper(without_credentials(in_a_job(env)), "get", HOST)
     assert result.returncode == 1
     assert "earlier-run-secret-token" not in result.stdout
 
