@@ -48,6 +48,12 @@ def _answer(server_url: str, username: str, secret: str) -> str:
     return json.dumps({"ServerURL": server_url, "Username": username, "Secret": secret}) + "\n"
 
 
+def _printable(text: str) -> str:
+    from ecrtui.core.sanitize import clean  # here: the cached path never prints
+
+    return clean(text)
+
+
 def _stamp(moment: dt.datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "an unknown time"
 
@@ -70,9 +76,15 @@ class Helper:
             fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as handle:
                 stamp = utc_now().isoformat(timespec="seconds")
-                handle.write(f"{stamp} pid={os.getpid()} {action} {host or '-'}: {message}\n")
+                line = f"{action} {host or '-'}: {message}"
+                # Hosts come from docker's stdin and the keyring: data, escaped on the way out.
+                handle.write(f"{stamp} pid={os.getpid()} {_printable(line)}\n")
         except OSError:
             pass
+
+    def _in_github_actions(self) -> bool:
+        # The rule of login: a runner's disk, and its keyring, may outlive the job.
+        return self.environ.get("GITHUB_ACTIONS", "").lower() == "true"
 
     def _cache(self) -> tuple[TokenCache | None, CacheUnavailable | None]:
         try:
@@ -97,6 +109,9 @@ class Helper:
         host = bare_host(server_url)
         if not host:
             raise HelperFailure(NOT_FOUND)
+        now = utc_now()
+        if self._in_github_actions():  # nothing outlives the job: no cache read or written
+            return self._refresh(server_url, host, None, None, now)
         cache, problem = self._cache()
         cached = None
         if cache is not None:
@@ -104,7 +119,8 @@ class Helper:
                 cached = cache.get(host)
             except CacheUnavailable as error:
                 cache, problem = None, error
-        now = utc_now()
+            except Exception as error:  # an entry it does not understand is a miss
+                self.log("get", host, f"unreadable cache entry ({type(error).__name__}), fetching a new token")
         if cached is not None and cached.fresh(now):
             return _answer(server_url, cached.username, cached.secret)
         if problem is not None:
@@ -173,6 +189,11 @@ class Helper:
             ) from None
         server_url, username, secret = fields
         host = bare_host(server_url)
+        if self._in_github_actions():
+            raise HelperFailure(
+                f"ecrtui: in GitHub Actions the token cache is off, so the credentials of {host} are not stored: "
+                "log in with ecrtui (or the Action) instead of docker login"
+            )
         profiles = self._profiles("store", host)
         if profiles.defaults.cache == "none":
             raise HelperFailure(
@@ -246,7 +267,7 @@ def main(
     try:
         out.write(actions[action](request))
     except HelperFailure as failure:
-        out.write(failure.message + "\n")
+        out.write(_printable(failure.message) + "\n")
         return 1
     except BrokenPipeError:  # the reader went away: not a bug to log
         raise

@@ -225,6 +225,8 @@ def run_cli(
     stdin: str | None = None,
     timeout: float = 60,
     program: str = "ecrtui",
+    cwd: Path | None = None,
+    umask: int = -1,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real command (`ecrtui`, or the helper) in a subprocess (see cli_command)."""
     variables = env.vars if isinstance(env, Env) else env
@@ -236,7 +238,8 @@ def run_cli(
         text=True,
         timeout=timeout,
         check=False,
-        cwd=OUTSIDE,
+        cwd=OUTSIDE if cwd is None else cwd,
+        umask=umask,
     )
     # Every run is scanned for leaked secrets at the end of the session (secret_hygiene).
     hygiene.record(program, args, completed.stdout, completed.stderr, env.home if isinstance(env, Env) else None)

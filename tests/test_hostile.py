@@ -133,6 +133,13 @@ def link_in_shared_folder(env: Env) -> None:
     env.docker_config.parent.chmod(0o777)
 
 
+def foreign_folder(env: Env) -> None:
+    """The docker folder belongs to another user (this needs root to arrange: else skipped)."""
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a folder to another user")
+    os.chown(env.docker_config.parent, 54321, -1)
+
+
 def docker_config(env: Env) -> Path:
     return env.docker_config
 
@@ -466,6 +473,14 @@ WRITERS = [
         "docker-world-writable-folder",
     ),
     p(Hostile(LOGIN, "is writable by every user", code=1, setup=link_in_shared_folder), "docker-link-in-shared-folder"),
+    p(
+        Hostile(LOGIN, "is writable by its group", code=1, setup=chmod(docker_folder, 0o770)),
+        "docker-group-writable-folder",
+    ),
+    p(
+        Hostile(LOGIN, "belongs to another user", code=1, setup=foreign_folder),
+        "docker-folder-of-another-user",
+    ),
     p(
         Hostile(
             ("login",),

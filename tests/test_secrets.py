@@ -291,3 +291,101 @@ def test_environment_of_a_login_never_gains_a_secret(env: Env) -> None:
     added = {k for k in helper_env if k not in env.vars}
     assert added <= {"PWD", "SHLVL", "_", "OLDPWD"}, added
     assert not any(PASSWORD in value for value in helper_env.values())
+
+
+# --- proxy and endpoint credentials on every path (issue 10, defect 3) --------------------
+
+# Passwords a URL parser cuts short: a slash, a space, a backslash, an unescaped @.
+AWKWARD_PASSWORDS = ["pw/with-slash1", "pw with-space2", "pw\\with-backslash3", "s3cret@sla/both-4"]
+PROXY_SOURCES = ["--http-proxy", "HTTPS_PROXY", "HTTPS_PROXY scheme-less", "INPUT_HTTP-PROXY"]
+
+
+def pieces(password: str) -> set[str]:
+    """The password and every piece of it of 6 characters or more, as a parser cuts it."""
+    import re
+
+    return {password, *(p for p in re.split(r"[/@\s\\]+", password) if len(p) >= 6)}
+
+
+def proxy_run(env: Env, tmp_path: Path, how: str, url: str, command: tuple[str, ...], output: str) -> str:
+    variables = dict(env.vars)
+    args = [*command, "--timeout", "2", "--output", output]
+    if how == "--http-proxy":
+        args += ["--http-proxy", url]
+    elif how.startswith("HTTPS_PROXY"):
+        variables["HTTPS_PROXY"] = variables["HTTP_PROXY"] = url
+    else:
+        variables[how] = url
+    if output == "github" or how.startswith("INPUT_"):
+        (tmp_path / "output").touch()
+        variables.update(GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(tmp_path / "output"), AWS_REGION="us-east-1")
+    result = run_cli(variables, *args)
+    shown = result.stdout + result.stderr
+    assert "Traceback" not in shown
+    return shown + ((tmp_path / "output").read_text() if (tmp_path / "output").exists() else "")
+
+
+@pytest.mark.parametrize("password", AWKWARD_PASSWORDS)
+@pytest.mark.parametrize("how", PROXY_SOURCES)
+@pytest.mark.parametrize("output", ["text", "json", "github"])
+def test_awkward_proxy_passwords_never_show_in_login_or_doctor(
+    env: Env, tmp_path: Path, password: str, how: str, output: str
+) -> None:
+    for piece in pieces(password):
+        hygiene.register_secret(piece)
+    dead = free_port()
+    url = f"ops:{password}@127.0.0.1:{dead}"
+    url = url if how.endswith("scheme-less") else f"http://{url}"
+    for command in ((*LOGIN, "--max-attempts", "1"), ("doctor", "--region", "us-east-1")):
+        shown = proxy_run(env, tmp_path, how, url, command, output)
+        for piece in pieces(password) | {"ops:"}:
+            assert piece not in shown, (command[0], piece, shown[-2000:])
+
+
+def test_a_407_from_an_authenticating_proxy_never_shows_the_wrong_password(
+    env: Env, tmp_path: Path, tinyproxy_auth: object
+) -> None:
+    port = tinyproxy_auth.port  # type: ignore[attr-defined]
+    for password in AWKWARD_PASSWORDS:
+        for piece in pieces(password):
+            hygiene.register_secret(piece)
+        url = f"http://proxyuser:{password}@127.0.0.1:{port}"
+        for command in ((*LOGIN, "--max-attempts", "1"), ("doctor", "--region", "us-east-1")):
+            for output in ("text", "github"):
+                shown = proxy_run(env, tmp_path, "HTTPS_PROXY", url, command, output)
+                for piece in pieces(password) | {"proxyuser:"}:
+                    assert piece not in shown, (command[0], piece)
+
+
+@pytest.mark.parametrize("output", ["text", "json", "github"])
+def test_endpoint_url_credentials_never_show(env: Env, tmp_path: Path, output: str) -> None:
+    hygiene.register_secret("endpoint-url-pw")
+    dead = free_port()
+    variables = dict(env.vars, AWS_ENDPOINT_URL=f"http://svc:endpoint-url-pw@127.0.0.1:{dead}")
+    if output == "github":
+        (tmp_path / "output").touch()
+        variables.update(GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(tmp_path / "output"))
+    for command in ((*LOGIN, "--max-attempts", "1"), ("doctor", "--region", "us-east-1")):
+        result = run_cli(variables, *command, "--timeout", "2", "--output", output)
+        shown = result.stdout + result.stderr
+        assert f"127.0.0.1:{dead}" in shown, "the message names the endpoint it could not reach"
+        assert "endpoint-url-pw" not in shown and "svc:" not in shown
+
+
+def test_the_apps_report_and_its_clipboard_copy_are_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The diagnostics screen renders core's checks: a finding that quotes a proxy URL or an
+    AWS error with a credential in it is redacted and escaped before any screen sees it."""
+    from ecrtui.core.diagnose.models import Category, Check, CheckStatus
+    from ecrtui.tui.services import Diagnosis
+
+    monkeypatch.setenv("HTTPS_PROXY", "ops:report-proxy-pw/x@127.0.0.1:3128")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "report-session-token-value")
+    finding = (
+        "through ops:report-proxy-pw/x@127.0.0.1:3128: Invalid header value b'report-session-token-value\\n'"
+        "\n::error::forged \x1b]0;title\x07"
+    )
+    check = Check("network.proxy", "t", Category.NETWORK, "Proxy", CheckStatus.FAIL, finding)
+    text = Diagnosis("registry", (check,)).as_text()
+    for secret in ("report-proxy-pw", "report-session-token-value", "ops:"):
+        assert secret not in text
+    assert "\x1b" not in text and "\n::error::forged" not in text

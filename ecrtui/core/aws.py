@@ -8,6 +8,7 @@ helper's cached path) do not pay for it.
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import re
 import threading
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 from ecrtui import __version__
 from ecrtui.core.errors import AwsError
 from ecrtui.core.proxy import proxy_for, redact
+from ecrtui.core.sanitize import remember_environment, remember_secret, remember_url
 
 if TYPE_CHECKING:
     import botocore.session
@@ -48,6 +50,8 @@ class ClientFactory:
 
     def __init__(self, settings: AwsSettings | None = None) -> None:
         self.settings = settings or AwsSettings()
+        remember_environment(self.settings.environ)  # redacted from every message from now on
+        remember_url(self.settings.http_proxy)
         self._lock = threading.Lock()
         self._sessions: dict[str | None, botocore.session.Session] = {}
         self._memo: dict[tuple[object, ...], Future[Any]] = {}
@@ -108,7 +112,7 @@ class ClientFactory:
                 import botocore.exceptions
 
                 raise botocore.exceptions.NoCredentialsError()
-            return credentials.get_frozen_credentials()
+            return _checked_credentials(credentials.get_frozen_credentials(), self.settings.environ, profile)
         base = self.credentials(profile, None)
         region = self.session(profile).get_config_variable("region") or "us-east-1"
         sts = self._make_client("sts", region, profile, base)
@@ -116,7 +120,9 @@ class ClientFactory:
         from botocore.credentials import ReadOnlyCredentials
 
         issued = response["Credentials"]
-        return ReadOnlyCredentials(issued["AccessKeyId"], issued["SecretAccessKey"], issued["SessionToken"])
+        return _checked_credentials(
+            ReadOnlyCredentials(issued["AccessKeyId"], issued["SecretAccessKey"], issued["SessionToken"]), {}, None
+        )
 
     def client(self, service: str, region: str, profile: str | None = None, role_arn: str | None = None) -> Any:
         return self._once(
@@ -169,6 +175,45 @@ class ClientFactory:
         if proxy is not None:
             client = build({"http": proxy, "https": proxy})
         return client
+
+
+# --- credentials as read: hostile until checked -----------------------------------------
+
+_CREDENTIAL_PARTS = (
+    ("access_key", "AWS_ACCESS_KEY_ID", "aws_access_key_id", 4),
+    ("secret_key", "AWS_SECRET_ACCESS_KEY", "aws_secret_access_key", 0),
+    ("token", "AWS_SESSION_TOKEN", "aws_session_token", 0),
+)
+
+
+def _checked_credentials(credentials: Any, environ: Mapping[str, str], profile: str | None) -> Any:
+    """Credentials with trailing whitespace stripped (a value pasted from a console or read
+    from a file ends in a line break), a warning naming the variable, never the value; any
+    other control character is refused. Every value is redacted from messages from now on."""
+    from botocore.credentials import ReadOnlyCredentials
+
+    values: dict[str, str | None] = {}
+    for attribute, variable, key, keep in _CREDENTIAL_PARTS:
+        value = getattr(credentials, attribute)
+        if value is None:
+            values[attribute] = None
+            continue
+        remember_secret(value, keep=keep)
+        source = variable if environ.get(variable) == value else f"{key} of profile {profile or 'default'}"
+        stripped = value.strip()
+        if any(ord(c) < 32 or ord(c) == 127 or c.isspace() for c in stripped):
+            raise AwsError(
+                f"{source} holds a control character or a space inside it",
+                remediation=f"set {source} to the credential alone, on one line",
+                code="InvalidCredentials",
+                title="Invalid credentials",
+            )
+        if stripped != value:
+            logging.getLogger("ecrtui").warning(
+                "ecrtui: warning: %s ends with a line break or spaces; they were ignored", source
+            )
+        values[attribute] = stripped
+    return ReadOnlyCredentials(values["access_key"], values["secret_key"], values["token"])
 
 
 # --- error translation ------------------------------------------------------------------

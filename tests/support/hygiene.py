@@ -1,5 +1,6 @@
 """Secret hygiene for the whole suite: every CLI run's stdout, stderr and log files are
-recorded, and at the end of the session scanned for the secrets the stand-ins hand out.
+recorded, and at the end of the session scanned for the secrets the stand-ins hand out
+and for terminal control characters (an escape sequence from outside, printed raw).
 
 `conftest.run_cli` calls `record()`; a session fixture in conftest calls `leaks()` and
 fails the session if it finds any. Secrets allowed where they are meant to be are left
@@ -90,11 +91,29 @@ def recorded() -> list[Output]:
         return list(_outputs)
 
 
+# Characters that drive a terminal (ESC sequences, BEL, backspace, a bare carriage
+# return that overwrites a line) or reorder what is shown (bidi controls): text from
+# outside reaches the output escaped, never raw.
+TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+
+
+def find_controls(text: str) -> list[tuple[int, str]]:
+    """(line number, character) for every terminal control character in `text`."""
+    return [
+        (number, repr(m.group(0)))
+        for number, line in enumerate(text.split("\n"), start=1)
+        for m in TERMINAL_CONTROLS.finditer(line.removesuffix("\r"))
+    ]
+
+
 def leaks() -> list[str]:
-    """A line per secret found in anything recorded, naming the test and the stream."""
+    """A line per secret or terminal control character found in anything recorded,
+    naming the test and the stream."""
     problems = []
     for output in recorded():
         for line, secret in find_secrets(output.text):
             shown = secret[:4] + "..." if len(secret) > 4 else "..."
             problems.append(f"{output.test}: `{output.command}` {output.where} line {line}: secret {shown}")
+        for line, char in find_controls(output.text):
+            problems.append(f"{output.test}: `{output.command}` {output.where} line {line}: control character {char}")
     return problems
