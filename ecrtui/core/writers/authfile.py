@@ -52,14 +52,15 @@ def _same_host_keys(auths: Mapping[str, Any], host: str) -> list[str]:
     return [key for key in auths if bare_host(key) == host]
 
 
-def helper_for(data: Mapping[str, Any], host: str) -> str | None:
-    """Docker's lookup order: credHelpers[host], then credsStore."""
+def helper_for(data: Mapping[str, Any], host: str, *, creds_store: bool = True) -> str | None:
+    """Docker's lookup order: credHelpers[host], then credsStore. The containers tools
+    (podman, skopeo, buildah) have no credsStore: `creds_store=False` follows them."""
     helpers_map = data.get("credHelpers") or {}
     name = helpers_map.get(host) if isinstance(helpers_map, dict) else None
-    if not name or not isinstance(name, str):
+    if (not name or not isinstance(name, str)) and creds_store:
         store = data.get("credsStore")
         name = store if isinstance(store, str) else None
-    return name or None
+    return name if isinstance(name, str) and name else None
 
 
 def check_helper_names(path: Path, data: Mapping[str, Any]) -> None:
@@ -153,6 +154,9 @@ class AuthFileWriter:
     locate: Callable[[Mapping[str, str]], Path]
     environ: Mapping[str, str] | None = None
     lease: str | None = None  # a CI job's lease on what it writes (see "leases" above)
+    # Whether the tool reading the file honours `credsStore` (docker, helm); podman, skopeo
+    # and buildah ignore it and read `auths`, so a token sent to that store is lost to them.
+    creds_store: bool = True
 
     @property
     def path(self) -> Path:
@@ -169,7 +173,7 @@ class AuthFileWriter:
             for token in tokens:
                 for key in _same_host_keys(auths, token.host):
                     del auths[key]
-                helper = helper_for(data, token.host)
+                helper = helper_for(data, token.host, creds_store=self.creds_store)
                 if helper is None:
                     auths[token.host] = {"auth": encode_auth(token.username, token.password)}
                 elif helper == OWN_HELPER:
@@ -206,7 +210,7 @@ class AuthFileWriter:
                 for key in keys:
                     del auths[key]
                 changed = changed or bool(keys)
-                helper = helper_for(data, host)
+                helper = helper_for(data, host, creds_store=self.creds_store)
                 if helper is not None and helper != OWN_HELPER:
                     external.append((helper, host))
                 outcome[host] = None
