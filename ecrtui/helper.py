@@ -14,6 +14,7 @@ stdout and logs the details to $XDG_STATE_HOME/ecrtui/helper.log (never a secret
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -112,7 +113,18 @@ class Helper:
             return _answer(server_url, cached.username, cached.secret)
         if problem is not None:
             self.log("get", host, f"token cache unavailable, asking AWS: {problem.one_line()}")
-        return self._refresh(server_url, host, cached, cache, now)
+        if cache is None:
+            return self._refresh(server_url, host, cached, cache, now)
+        from ecrtui.core.refresh import one_refresh_at_a_time
+
+        with one_refresh_at_a_time(self.log_path.parent, host):
+            # Another process may have refreshed this host while this one waited.
+            with contextlib.suppress(CacheUnavailable):
+                cached = cache.get(host)
+            now = utc_now()
+            if cached is not None and cached.fresh(now):
+                return _answer(server_url, cached.username, cached.secret)
+            return self._refresh(server_url, host, cached, cache, now)
 
     def _refresh(
         self, server_url: str, host: str, cached: CacheEntry | None, cache: TokenCache | None, now: dt.datetime
