@@ -226,6 +226,26 @@ class AuthFileWriter:
                 outcome[host] = error.message
         return outcome
 
+    def credentials_source(self, host: str) -> str | None:
+        """Where the tool reading this file gets `host`'s credentials: the writer's name for
+        a password in the file, the helper it asks (ecrtui's keyring, or another store), or
+        None when it has nothing for the host."""
+        try:
+            data = read_json_object(self.path) or {}
+        except WriterError:
+            return None
+        found = data.get("auths")
+        auths: dict[str, Any] = found if isinstance(found, dict) else {}
+        helper = helper_for(data, host, creds_store=self.creds_store)
+        per_host = data.get("credHelpers")
+        origin = "credHelpers" if isinstance(per_host, dict) and per_host.get(host) == helper else "credsStore"
+        if helper == OWN_HELPER:
+            return f"{self.name}: keyring via docker-credential-{OWN_HELPER}"
+        if helper is not None and (origin == "credHelpers" or _same_host_keys(auths, host)):
+            # A credsStore serves every host, but holds only those logged in (a placeholder).
+            return f"{self.name}: docker-credential-{helper} ({origin})"
+        return self.name if _same_host_keys(auths, host) else None
+
     def holds(self, host: str) -> bool:
         """Whether the file (or its helper placeholder) has an entry for `host`."""
         data = read_json_object(self.path) or {}
