@@ -17,7 +17,7 @@ from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.errors import WriterError
 from ecrtui.core.registry import bare_host
-from ecrtui.core.writers.authfile import OWN_HELPER, docker_config_path, helper_for
+from ecrtui.core.writers.authfile import OWN_HELPER, docker_config_path, finch_config_path, helper_for
 from ecrtui.core.writers.jsonfile import read_json_object
 
 # How much of the log's end is read: the helper rotates it at 1 MiB.
@@ -89,11 +89,6 @@ def check_helper_log(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check]:
 
 def _home(environ: Mapping[str, str]) -> Path:
     return Path(environ["HOME"]) if environ.get("HOME") else Path.home()
-
-
-def finch_config_path(environ: Mapping[str, str]) -> Path:
-    """Finch's nerdctl reads `~/.finch/config.json` (its own DOCKER_CONFIG), not docker's."""
-    return _home(environ) / ".finch" / "config.json"
 
 
 def _read(path: Path) -> dict[str, object] | None:
