@@ -5,11 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(docker-registry skopeo podman tinyproxy gnome-keyring dbus-x11 apache2-utils
-              libsecret-tools tmux amazon-ecr-credential-helper buildah golang-docker-credential-helpers pass gnupg)
+              libsecret-tools tmux amazon-ecr-credential-helper buildah golang-docker-credential-helpers pass gnupg docker.io)
 # Every binary a test or benchmark asks for (tests/conftest.py require_binary).
 BINARIES=(docker-registry skopeo podman tinyproxy gnome-keyring-daemon dbus-daemon dbus-run-session
           htpasswd secret-tool tmux docker-credential-ecr-login node buildah docker-credential-pass
-          docker-credential-secretservice pass gpg)
+          docker-credential-secretservice pass gpg dockerd)
 
 want_apt=${ECRTUI_APT:-1}
 missing=()

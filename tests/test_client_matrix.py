@@ -1,6 +1,8 @@
 """The client matrix: container clients nobody here wrote, against a real docker-registry
 (htpasswd: user AWS, the password the ECR stand-in hands out), using only what ecrtui wrote
-or serves. Clients: skopeo, podman, buildah (vfs storage, rootless config in a temp dir),
+or serves. Clients: the docker CLI with a real dockerd of the module (skipped, with the
+engine's own words, where dockerd cannot start), skopeo, podman, buildah (vfs storage, in
+temp dirs),
 docker-py's credential lookup (`docker.auth` + `docker.credentials`, what its client runs
 before a pull), oras-py and the Helm v4 SDK (helm-python-sdk). Modes:
 
@@ -21,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -37,7 +40,7 @@ from ecrtui.standins.ports import free_port
 
 REPOSITORY = "team/app"
 TAG = "1.0.0"
-CLIENTS = ["skopeo", "podman", "buildah", "docker-py", "oras-py", "helm-sdk"]
+CLIENTS = ["docker", "skopeo", "podman", "buildah", "docker-py", "oras-py", "helm-sdk"]
 WRITERS = "docker,podman,helm"
 
 
@@ -48,6 +51,7 @@ class Matrix:
     profiles: Path
     tmp: Path
     runroot: Path  # podman refuses a runroot path over 50 characters: a short one in /tmp
+    dockerd: str | None = None  # the socket of this module's dockerd, when docker is tested
 
     def run(self, *command: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
@@ -77,6 +81,13 @@ def _tags_url(m: Matrix) -> str:
 
 
 # --- what each client does to reach the registry: True when it got in ----------------------
+
+
+def docker_reads(m: Matrix) -> bool:
+    """`docker pull`: the CLI resolves the credentials (file or helper), the engine pulls."""
+    assert m.dockerd is not None
+    result = m.run("docker", "-H", m.dockerd, "pull", f"{m.registry.host}/{REPOSITORY}:{TAG}")
+    return result.returncode == 0
 
 
 def skopeo_reads(m: Matrix) -> bool:
@@ -153,6 +164,7 @@ def _registry_accepts(m: Matrix, username: str, password: str) -> bool:
 
 
 READERS: dict[str, Callable[[Matrix], bool]] = {
+    "docker": docker_reads,
     "skopeo": skopeo_reads,
     "podman": podman_reads,
     "buildah": buildah_reads,
@@ -182,6 +194,14 @@ def containers_login(tool: str) -> Callable[[Matrix], None]:
     return login
 
 
+def docker_login(m: Matrix) -> None:
+    assert m.dockerd is not None
+    result = m.run(
+        "docker", "-H", m.dockerd, "login", "-u", "AWS", "--password-stdin", m.registry.host, stdin=m.registry.password
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def docker_py_login(m: Matrix) -> None:
     """docker-py's credential store client, as its users store a login through a helper."""
     script = (
@@ -204,6 +224,7 @@ def helm_login(m: Matrix) -> None:
 
 
 LOGINS: dict[str, Callable[[Matrix], None]] = {
+    "docker": docker_login,
     "skopeo": containers_login("skopeo"),
     "podman": containers_login("podman"),
     "buildah": containers_login("buildah"),
@@ -215,7 +236,56 @@ LOGINS: dict[str, Callable[[Matrix], None]] = {
 # --- set-up --------------------------------------------------------------------------------
 
 
-def _require(client: str) -> None:
+@pytest.fixture(scope="module")
+def dockerd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real docker engine of this module (vfs storage, no bridge or iptables: it only
+    pulls), on its own socket."""
+    binary = require_binary("dockerd")
+    require_binary("docker")
+    root = Path(tempfile.mkdtemp(prefix="dockerd-", dir="/tmp"))  # short: socket paths are limited
+    socket = root / "d.sock"
+    log = (root / "log").open("wb")
+    process = subprocess.Popen(
+        [
+            binary,
+            "--data-root",
+            str(root / "data"),
+            "--exec-root",
+            str(root / "exec"),
+            "--pidfile",
+            str(root / "pid"),
+            "--host",
+            f"unix://{socket}",
+            "--iptables=false",
+            "--ip6tables=false",
+            "--bridge=none",
+            "--storage-driver=vfs",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            ready = subprocess.run(
+                ["docker", "-H", f"unix://{socket}", "version"], capture_output=True, timeout=30, check=False
+            )
+            if ready.returncode == 0:
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.skip(f"dockerd does not start here: {(root / 'log').read_text(errors='replace')[-300:]}")
+            time.sleep(0.2)  # polling the engine's readiness, with a deadline
+        yield f"unix://{socket}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _require(client: str, request: pytest.FixtureRequest, m: Matrix) -> None:
+    if client == "docker":
+        m.dockerd = request.getfixturevalue("dockerd")
     if client in ("skopeo", "podman", "buildah"):
         require_binary(client)
     module = {"docker-py": "docker", "oras-py": "oras", "helm-sdk": "helm_python"}.get(client)
@@ -259,6 +329,10 @@ def matrix(env: Env, docker_registry: RealRegistry, ecr_public: EcrPublicStandin
         shutil.rmtree(runroot, ignore_errors=True)
 
 
+def _docker_host(m: Matrix, client: str) -> list[str]:
+    return ["-H", m.dockerd] if client == "docker" and m.dockerd else []
+
+
 def _no_password_in_files(m: Matrix) -> None:
     forms = (m.registry.password.encode(), base64.b64encode(f"AWS:{m.registry.password}".encode()))
     for path in (m.env.docker_config, m.env.podman_auth, m.env.helm_config):
@@ -270,8 +344,8 @@ def _no_password_in_files(m: Matrix) -> None:
 
 
 @pytest.mark.parametrize("client", CLIENTS)
-def test_plain_auths_then_logout(matrix: Matrix, client: str) -> None:
-    _require(client)
+def test_plain_auths_then_logout(matrix: Matrix, client: str, request: pytest.FixtureRequest) -> None:
+    _require(client, request, matrix)
     read = READERS[client]
     assert not read(matrix), "nothing opens the registry before ecrtui writes"
     matrix.ecrtui("login")
@@ -281,8 +355,8 @@ def test_plain_auths_then_logout(matrix: Matrix, client: str) -> None:
 
 
 @pytest.mark.parametrize("client", CLIENTS)
-def test_cred_helpers_with_the_cache_then_logout(matrix: Matrix, client: str) -> None:
-    _require(client)
+def test_cred_helpers_with_the_cache_then_logout(matrix: Matrix, client: str, request: pytest.FixtureRequest) -> None:
+    _require(client, request, matrix)
     read = READERS[client]
     matrix.ecrtui("helper", "install")
     matrix.ecrtui("login")  # fills the keyring cache; the files get no password
@@ -294,8 +368,8 @@ def test_cred_helpers_with_the_cache_then_logout(matrix: Matrix, client: str) ->
 
 
 @pytest.mark.parametrize("client", [c for c in CLIENTS if c in LOGINS])
-def test_client_login_through_the_helper(matrix: Matrix, client: str) -> None:
-    _require(client)
+def test_client_login_through_the_helper(matrix: Matrix, client: str, request: pytest.FixtureRequest) -> None:
+    _require(client, request, matrix)
     read = READERS[client]
     matrix.ecrtui("helper", "install")
     matrix.aws_unreachable()
@@ -303,7 +377,7 @@ def test_client_login_through_the_helper(matrix: Matrix, client: str) -> None:
     LOGINS[client](matrix)
     assert read(matrix), "the client's login went into ecrtui's cache, which serves it"
     _no_password_in_files(matrix)
-    if client in ("skopeo", "podman", "buildah"):
-        logout = matrix.run(client, "logout", matrix.registry.host)
+    if client in ("docker", "skopeo", "podman", "buildah"):
+        logout = matrix.run(client, *_docker_host(matrix, client), "logout", matrix.registry.host)
         assert logout.returncode == 0, logout.stderr
         assert not read(matrix), "the client's logout erased it through the helper"
