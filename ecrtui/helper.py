@@ -14,6 +14,7 @@ stdout and logs the details to $XDG_STATE_HOME/ecrtui/helper.log (never a secret
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 
 # The protocol's fixed answer for "nothing here": docker then goes on without credentials.
 NOT_FOUND = "credentials not found in native keychain"
-USAGE = "Usage: docker-credential-ecrtui <get|store|erase|list|version>"
+# The reference helpers' (docker-credential-helpers) answers to a request with no server.
+MISSING_URL = "no credentials server URL"
+USAGE = "Usage: docker-credential-ecrtui <store|get|erase|list|version>"
 LOG_MAX_BYTES = 1024 * 1024
 
 
@@ -45,7 +48,7 @@ class HelperFailure(Exception):
 
 
 def _answer(server_url: str, username: str, secret: str) -> str:
-    return json.dumps({"ServerURL": server_url, "Username": username, "Secret": secret}) + "\n"
+    return json.dumps({"ServerURL": server_url, "Username": username, "Secret": secret}, separators=(",", ":")) + "\n"
 
 
 def _printable(text: str) -> str:
@@ -104,11 +107,13 @@ class Helper:
 
     # --- get -------------------------------------------------------------------------
 
-    def get(self, request: str) -> str:
+    def get(self, request: str | None) -> str:
+        if request is None:  # not UTF-8: no host ecrtui could have stored
+            raise HelperFailure(NOT_FOUND)
         server_url = request.strip()
         host = bare_host(server_url)
         if not host:
-            raise HelperFailure(NOT_FOUND)
+            raise HelperFailure(MISSING_URL)
         now = utc_now()
         if self._in_github_actions():  # nothing outlives the job: no cache read or written
             return self._refresh(server_url, host, None, None, now)
@@ -125,7 +130,18 @@ class Helper:
             return _answer(server_url, cached.username, cached.secret)
         if problem is not None:
             self.log("get", host, f"token cache unavailable, asking AWS: {problem.one_line()}")
-        return self._refresh(server_url, host, cached, cache, now)
+        if cache is None:
+            return self._refresh(server_url, host, cached, cache, now)
+        from ecrtui.core.refresh import one_refresh_at_a_time
+
+        with one_refresh_at_a_time(self.log_path.parent, host):
+            # Another process may have refreshed this host while this one waited.
+            with contextlib.suppress(CacheUnavailable):
+                cached = cache.get(host)
+            now = utc_now()
+            if cached is not None and cached.fresh(now):
+                return _answer(server_url, cached.username, cached.secret)
+            return self._refresh(server_url, host, cached, cache, now)
 
     def _refresh(
         self, server_url: str, host: str, cached: CacheEntry | None, cache: TokenCache | None, now: dt.datetime
@@ -172,13 +188,15 @@ class Helper:
 
     # --- store, erase, list ------------------------------------------------------------
 
-    def store(self, request: str) -> str:
+    def store(self, request: str | None) -> str:
         """Cache what `docker login` (or `skopeo login`, `podman login`) hands over."""
         import datetime as dt
 
         from ecrtui.core import refresh
 
         try:
+            if request is None:
+                raise ValueError("not UTF-8")
             payload = json.loads(request)
             fields = [payload[key] for key in ("ServerURL", "Username", "Secret")]
             if not all(isinstance(value, str) and value for value in fields):
@@ -218,22 +236,26 @@ class Helper:
             raise HelperFailure(f"ecrtui: cannot store the credentials of {host}: {error.one_line()}") from None
         return ""
 
-    def erase(self, request: str) -> str:
+    def erase(self, request: str | None) -> str:
+        """Forget a host; erasing what is not there succeeds, as in the reference helpers
+        (podman, skopeo and buildah logout fail otherwise)."""
+        if request is None:  # not UTF-8: no host ecrtui could have stored
+            return ""
         host = bare_host(request.strip())
+        if not host:
+            raise HelperFailure(MISSING_URL)
         cache, problem = self._cache()
         try:
             if cache is None:
                 assert problem is not None
                 raise problem
-            found = cache.erase(host)
+            cache.erase(host)
         except CacheUnavailable as error:
             self.log("erase", host, error.one_line())
             raise HelperFailure(f"ecrtui: cannot erase the credentials of {host}: {error.one_line()}") from None
-        if not found:
-            raise HelperFailure(NOT_FOUND)
         return ""
 
-    def list(self, request: str) -> str:
+    def list(self, request: str | None) -> str:
         cache, problem = self._cache()
         try:
             if cache is None:
@@ -242,7 +264,23 @@ class Helper:
             hosts = cache.hosts()
         except CacheUnavailable as error:
             raise HelperFailure(f"ecrtui: cannot list the cached credentials: {error.one_line()}") from None
-        return json.dumps(hosts) + "\n"
+        return json.dumps(hosts, separators=(",", ":")) + "\n"
+
+
+def _printable(text: str) -> str:
+    """`text` cut short and without control characters, for an echo on stdout."""
+    return "".join(c if c.isprintable() else "?" for c in text[:40])
+
+
+def _read_request(stream: TextIO) -> str | None:
+    """stdin as text; None when it is not UTF-8 (the protocol's requests always are)."""
+    raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def main(
@@ -260,10 +298,13 @@ def main(
         return 0
     helper = Helper(os.environ if environ is None else environ)
     actions = {"get": helper.get, "store": helper.store, "erase": helper.erase, "list": helper.list}
-    if action not in actions:
+    if not action:
         out.write(USAGE + "\n")
         return 1
-    request = (sys.stdin if stdin is None else stdin).read()
+    if action not in actions:
+        out.write(f"Unknown credential action `{_printable(action)}`\n")
+        return 1
+    request = _read_request(sys.stdin if stdin is None else stdin)
     try:
         out.write(actions[action](request))
     except HelperFailure as failure:

@@ -297,6 +297,8 @@ def run_status(args: argparse.Namespace) -> ExitCode:
     records = []
     for registry in registries:
         held = [w.name for w in make_writers(registry.writers, environ) if registry.host and w.holds(registry.host)]
+        writers = make_writers(registry.writers, environ) if registry.host else ()
+        sources = [w.credentials_source(registry.host or "") for w in writers]
         records.append(
             {
                 "target": registry.target,
@@ -306,6 +308,7 @@ def run_status(args: argparse.Namespace) -> ExitCode:
                 "account": registry.account_id,
                 "region": registry.region,
                 "written_to": held,
+                "credentials_in": [source for source in sources if source],
             }
         )
     token_cache.annotate_status(records, registries, request.profiles.defaults, environ)
@@ -323,7 +326,7 @@ def run_status(args: argparse.Namespace) -> ExitCode:
                     str(r["target"]),
                     str(r["profile"] or "-"),
                     str(r["region"]),
-                    ", ".join(r["written_to"]) or "-",  # type: ignore[arg-type]
+                    ", ".join(r["credentials_in"]) or "-",  # type: ignore[arg-type]
                     token_cache.expiry_cell(r),
                 )
             )

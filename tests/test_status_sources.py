@@ -1,0 +1,41 @@
+"""`ecrtui status` says where each host's credentials come from, also when a credential
+helper serves them (it said `-` for hosts in credHelpers/credsStore)."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import Env, run_cli
+from helper_support import HOST
+
+
+def status_cell(env: Env) -> str:
+    result = run_cli(env, "status", "--region", "us-east-1", "--registries", "123456789012")
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()[:2]
+    start = header.index("CREDENTIALS IN")
+    return row[start : header.index("TOKEN")].strip()
+
+
+def write_config(env: Env, data: dict[str, object]) -> None:
+    env.docker_config.parent.mkdir(parents=True, exist_ok=True)
+    env.docker_config.write_text(json.dumps(data))
+
+
+def test_each_source_of_credentials_is_named(env: Env) -> None:
+    assert status_cell(env) == "-"
+    write_config(env, {"credHelpers": {HOST: "ecrtui"}})
+    assert status_cell(env) == "docker: keyring via docker-credential-ecrtui"
+    write_config(env, {"credHelpers": {HOST: "ecr-login"}})
+    assert status_cell(env) == "docker: docker-credential-ecr-login (credHelpers)"
+    write_config(env, {"credsStore": "desktop", "auths": {HOST: {}}})
+    assert status_cell(env) == "docker: docker-credential-desktop (credsStore)"
+    write_config(env, {"credsStore": "desktop"})
+    assert status_cell(env) == "-", "a store holds only the hosts docker logged into"
+    write_config(env, {"auths": {HOST: {"auth": "QVdTOnB3"}}})
+    assert status_cell(env) == "docker"
+    document = json.loads(
+        run_cli(env, "status", "--region", "us-east-1", "--registries", "123456789012", "--output", "json").stdout
+    )
+    [record] = document["registries"]
+    assert record["credentials_in"] == ["docker"] and record["written_to"] == ["docker"]
