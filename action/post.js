@@ -1,7 +1,7 @@
 'use strict';
-// The post-job step of the ecrtui action: `python -m ecrtui logout --output github` logs out
-// of every host the main step saved (STATE_registries) and fails naming those it could not.
-// With skip-logout the main step saved none, and ecrtui honours INPUT_SKIP-LOGOUT too.
+// The post-job step of the ecrtui action: `ecrtui logout --output github` logs out of every
+// host the main step saved (STATE_registries) and fails naming those it could not. With
+// skip-logout the main step saved none, and ecrtui honours INPUT_SKIP-LOGOUT too.
 
 const common = require('./common');
 
@@ -11,8 +11,7 @@ function main() {
     console.log('No registries to log out of');
     return 0;
   }
-  const python = process.env[`STATE_${common.PYTHON_STATE}`] || common.configuredPython();
-  return common.run(python, ['-m', 'ecrtui', 'logout', '--output', 'github']);
+  return common.runEcrtui(['logout', '--output', 'github']);
 }
 
 process.exitCode = main();

@@ -165,12 +165,12 @@ class ChildRun:
     stderr: str
 
 
-def run_child(argv: Sequence[str], env: Mapping[str, str]) -> ChildRun:
+def run_child(argv: Sequence[str], env: Mapping[str, str], cwd: Path | None = None) -> ChildRun:
     """Run a process to its end: its wall time and its CPU time (os.wait4's rusage of that
     very process). Output goes to temp files, so no pipe can fill up and block it."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(list(argv), env=dict(env), stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        process = subprocess.Popen(list(argv), env=dict(env), stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)

@@ -1,6 +1,7 @@
 """The repository as a GitHub Action: action.yml declares the upstream inputs (with the
-upstream defaults) plus ecrtui's extras, and its node20 main and post scripts, run with
-`node` under a simulated runner, log in and then log out for real.
+upstream defaults) plus ecrtui's extras, and its node24 main and post scripts, run with
+`node` under a simulated runner, log in and then log out for real, with the ecrtui bundled
+in action/dist (scripts/build_action_bundle.py), never the one installed for the tests.
 
 The runner is simulated as it behaves: INPUT_<NAME> for every input given in `with:` or
 having a default (name upper-cased, hyphens kept), GITHUB_OUTPUT and GITHUB_STATE files,
@@ -41,7 +42,7 @@ def test_inputs_match_the_upstream_action() -> None:
         assert inputs[name].get("default") == default, name
         assert inputs[name].get("required", False) is False
         assert inputs[name]["description"].strip()
-    assert {"region", "profile", "writers"} <= set(inputs)
+    assert {"region", "profile", "writers", "role-to-assume"} <= set(inputs)
 
 
 def test_outputs_are_documented() -> None:
@@ -53,7 +54,7 @@ def test_outputs_are_documented() -> None:
 
 def test_runs_node_with_a_post_step() -> None:
     runs = ACTION["runs"]
-    assert runs["using"] == "node20"
+    assert runs["using"] == "node24"  # node20 is deprecated for JavaScript actions
     for step in ("main", "post"):
         assert (REPO / runs[step]).is_file(), runs[step]
     assert "post-if" not in runs  # the default, always(): log out even after a failed step
@@ -182,22 +183,52 @@ def test_no_usable_python_fails_the_step_clearly(runner: SimulatedRunner, env: E
     main = runner.run("main", {}, extra={"ECRTUI_PYTHON": str(runner.folder / "no-such-python")})
     assert main.process.returncode == 1
     errors = [line for line in main.process.stdout.splitlines() if line.startswith("::error::")]
-    assert any("cannot install ecrtui" in line and "ECRTUI_PYTHON" in line for line in errors), errors
+    assert any("ECRTUI_PYTHON" in line and "does not exist" in line for line in errors), errors
     assert not env.docker_config.exists()
 
 
-def test_ecrtui_installed_by_an_earlier_step_is_reused(runner: SimulatedRunner, env: Env) -> None:
-    """Without ecrtui in ECRTUI_PYTHON, main uses the virtual environment a previous run of
-    the action left in $RUNNER_TEMP, and tells the post step (state) to use it too."""
-    installed = runner.folder / "ecrtui-venv" / "bin" / "python"
-    installed.parent.mkdir(parents=True)
-    installed.write_text(f'#!/bin/sh\nexec "{cli_python()}" "$@"\n')
-    installed.chmod(0o755)
-    missing = {"ECRTUI_PYTHON": str(runner.folder / "no-such-python")}
-    main = runner.run("main", {}, extra=missing)
+def test_no_python_on_path_fails_the_step_clearly(runner: SimulatedRunner, env: Env) -> None:
+    """A runner without python3 (a bare self-hosted one): one ::error:: that says what to do."""
+    empty = runner.folder / "empty-bin"
+    empty.mkdir()
+    main = runner.run("main", {}, extra={"ECRTUI_PYTHON": "", "PATH": str(empty)})
+    assert main.process.returncode == 1
+    errors = [line for line in main.process.stdout.splitlines() if line.startswith("::error::")]
+    assert len(errors) == 1, main.process.stdout
+    assert "Python 3.10 or newer" in errors[0] and "actions/setup-python" in errors[0]
+    assert "ECRTUI_PYTHON" in errors[0]
+    assert not env.docker_config.exists()
+
+
+def test_a_python_older_than_3_10_is_refused_clearly(runner: SimulatedRunner, env: Env) -> None:
+    old = sorted(Path.home().glob(".pyenv/versions/3.[6-9].*/bin/python3"))
+    if not old:
+        pytest.skip("no Python older than 3.10 on this machine")
+    main = runner.run("main", {}, extra={"ECRTUI_PYTHON": str(old[-1])})
+    assert main.process.returncode == 1
+    assert any("needs Python 3.10 or newer" in line for line in main.process.stdout.splitlines()), main.process.stdout
+    assert not env.docker_config.exists()
+
+
+def test_role_to_assume_input(runner: SimulatedRunner, env: Env) -> None:
+    """moto's STS hands an assumed role credentials of the role's account, and its ECR then
+    answers with that account's default registry: the host proves AssumeRole happened and
+    that GetAuthorizationToken used the role's credentials, not the job's."""
+    role_host = "998877665544.dkr.ecr.us-east-1.amazonaws.com"
+    inputs = {"role-to-assume": "arn:aws:iam::998877665544:role/ecr-login"}
+    main = runner.run("main", inputs)
     assert main.process.returncode == 0, main.process.stdout + main.process.stderr
-    assert main.state["ecrtui_python"] == str(installed)
-    assert "Installing ecrtui" not in main.process.stdout
-    post = runner.run("post", {}, state=main.state, extra=missing)
-    assert post.process.returncode == 0, post.process.stdout + post.process.stderr
+    assert main.outputs["registry"] == role_host
+    assert password_in(env.docker_config, role_host) == "998877665544-auth-token"
     assert password_in(env.docker_config, HOST) is None
+    post = runner.run("post", inputs, state=main.state)
+    assert post.process.returncode == 0, post.process.stdout + post.process.stderr
+    assert password_in(env.docker_config, role_host) is None
+
+
+def test_a_malformed_role_to_assume_is_refused(runner: SimulatedRunner, env: Env) -> None:
+    main = runner.run("main", {"role-to-assume": "arn:aws:iam::123:user/me"})
+    assert main.process.returncode == 2
+    errors = [line for line in main.process.stdout.splitlines() if line.startswith("::error::")]
+    assert errors and "input 'role-to-assume'" in errors[0] and "is not an IAM role ARN" in errors[0], errors
+    assert not env.docker_config.exists()

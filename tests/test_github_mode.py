@@ -1,7 +1,9 @@
 """GitHub Actions mode, black-box: a port of every case of aws-actions/amazon-ecr-login's
 own test suite (REFERENCE.md section 1), plus the cases it misses.
 
-Each test runs the real `ecrtui` command as the runner would: GITHUB_ACTIONS=true, the
+Each test runs the action as the runner would: `node action/main.js` for a login and
+`node action/post.js` for the post-job logout (the ecrtui bundled in action/dist, not the
+one installed for the tests), with GITHUB_ACTIONS=true, the
 inputs as INPUT_* variables with their hyphens (and the Action's defaults filled in, as the
 runner does), and temporary $GITHUB_OUTPUT / $GITHUB_STATE files that are parsed with the
 runner's own rules for the file-command format (`name<<DELIM` ... `DELIM`, or `name=value`).
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Env, Tinyproxy, run_cli, set_standin_mode
+from conftest import REPO, Env, Tinyproxy, require_binary, set_standin_mode
+from support import hygiene
 
 from ecrtui.standins.ecr_public import EcrPublicStandin
 
@@ -145,7 +149,8 @@ class Runner:
         state: Mapping[str, str] | None = None,
         defaults: bool = True,
     ) -> Step:
-        """Run `ecrtui <command>` as a step; `extra` adds (or, with None, removes) variables."""
+        """Run the action's step for `ecrtui <command>` (login: main.js, logout: post.js);
+        `extra` adds (or, with None, removes) variables."""
         self.steps += 1
         variables, output_file, state_file = step_environment(self.env.vars, self.folder, self.steps)
         given = {**(UPSTREAM_DEFAULTS if defaults else {}), **(inputs or {})}
@@ -156,7 +161,7 @@ class Runner:
                 variables.pop(name, None)
             else:
                 variables[name] = value
-        process = run_cli(variables, command)
+        process = run_action_step(variables, command, self.folder)
         return Step(
             process,
             parse_file_commands(output_file.read_text()),
@@ -168,6 +173,28 @@ class Runner:
 
     def logout(self, state: Mapping[str, str], inputs: Mapping[str, str] | None = None, **kwargs: Any) -> Step:
         return self.run("logout", inputs, state=state, **kwargs)
+
+
+ACTION_STEPS = {"login": "main.js", "logout": "post.js"}
+
+
+def run_action_step(variables: dict[str, str], command: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """`node action/<step>.js` from the job's workspace, with the test's Python as the
+    runner's; every run is scanned for leaked secrets like the CLI's."""
+    workspace = folder / "workspace"
+    workspace.mkdir(exist_ok=True)
+    variables = {"ECRTUI_PYTHON": sys.executable, "GITHUB_WORKSPACE": str(workspace), **variables}
+    completed = subprocess.run(
+        [require_binary("node"), str(REPO / "action" / ACTION_STEPS[command])],
+        env=variables,
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    hygiene.record("ecrtui", (command,), completed.stdout, completed.stderr, Path(variables["HOME"]))
+    return completed
 
 
 @pytest.fixture

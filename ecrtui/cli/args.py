@@ -103,6 +103,9 @@ def _selection_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--region", metavar="NAME", help="AWS region of an ad-hoc target")
     group.add_argument(
+        "--role-arn", metavar="ARN", help="IAM role of an ad-hoc target, assumed with the profile's credentials"
+    )
+    group.add_argument(
         "--registries", metavar="LIST", help="12-digit IDs and/or registry hostnames, separated by commas or spaces"
     )
     group.add_argument("--registry-type", metavar="private|public", help="registry type of an ad-hoc target (any case)")

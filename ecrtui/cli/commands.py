@@ -33,7 +33,7 @@ from ecrtui.core.login import LoginEngine, logout
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginResult, Registry
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
 from ecrtui.core.proxy import check_proxy_url, redact
-from ecrtui.core.registry import RegistryType
+from ecrtui.core.registry import RegistryType, check_role_arn
 from ecrtui.core.writers import make_writers
 
 
@@ -75,6 +75,8 @@ def build_request(args: argparse.Namespace, environ: Mapping[str, str]) -> Reque
     registries = args.registries
     registry_type = _registry_type(args.registry_type)
     region, profile = args.region, args.profile
+    role_arn = getattr(args, "role_arn", None)
+    role_where = "--role-arn"
     writer_args = list(args.writer)
     mask = getattr(args, "mask_password", None)
     skip = getattr(args, "skip_logout", None)
@@ -84,6 +86,8 @@ def build_request(args: argparse.Namespace, environ: Mapping[str, str]) -> Reque
         registry_type = registry_type or inputs.registry_type
         region = region or inputs.region
         profile = profile or inputs.profile
+        role_where = "--role-arn" if role_arn else "input 'role-to-assume'"
+        role_arn = role_arn or inputs.role_to_assume
         writer_args = writer_args or ([inputs.writers] if inputs.writers else [])
         mask = inputs.mask_password if mask is None else mask
         skip = inputs.skip_logout if skip is None else skip
@@ -99,6 +103,7 @@ def build_request(args: argparse.Namespace, environ: Mapping[str, str]) -> Reque
         region=region,
         registries=registries,
         registry_type=registry_type,
+        role_arn=None if role_arn is None else check_role_arn(role_arn.strip(), where=role_where),
         writers=_split_writers(writer_args),
     )
     settings = AwsSettings(

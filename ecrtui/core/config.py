@@ -26,6 +26,7 @@ from ecrtui.core.registry import (
     check_account_id,
     check_host_alias,
     check_region,
+    is_role_arn,
     parse_registry,
 )
 
@@ -318,7 +319,7 @@ def _read_target(walk: _Walker, node: yaml.Node) -> Target:
     if region is not None:
         walk.checked(fields["region"], lambda: check_region(region, where=f"{what} region"))
     role_arn = walk.optional_text(fields, "role_arn", f"{what} role_arn")
-    if role_arn is not None and not (role_arn.startswith("arn:aws") and ":role/" in role_arn):
+    if role_arn is not None and not is_role_arn(role_arn):
         raise walk.fail(
             fields["role_arn"],
             f"{what} role_arn {role_arn!r} is not a role ARN",

@@ -42,6 +42,7 @@ class ActionInputs:
     region: str | None
     profile: str | None
     writers: str | None
+    role_to_assume: str | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ActionInputs:
@@ -50,7 +51,7 @@ class ActionInputs:
         kind = (_input(environ, "registry-type") or "private").lower()
         if kind not in ("private", "public"):
             raise UsageError("Invalid input for 'registry-type', possible options are [private, public]")
-        for name in ("registries", "http-proxy", "region", "profile", "writers"):
+        for name in ("registries", "http-proxy", "region", "profile", "writers", "role-to-assume"):
             value = _input(environ, name)
             if value is not None and ("\n" in value or "\r" in value) and name != "registries":
                 raise UsageError(f"input {name!r} contains a line break", remediation="give it on one line")
@@ -63,6 +64,7 @@ class ActionInputs:
             region=_input(environ, "region"),
             profile=_input(environ, "profile"),
             writers=_input(environ, "writers"),
+            role_to_assume=_input(environ, "role-to-assume"),
         )
 
 

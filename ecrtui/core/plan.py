@@ -43,9 +43,15 @@ class Selection:
 def choose_targets(profiles: ProfilesFile, selection: Selection) -> tuple[Target, ...]:
     """`--target`/`--all` pick targets of the profiles file; otherwise the flags make one."""
     if selection.names_targets:
-        if selection.registries is not None or selection.profile or selection.region or selection.registry_type:
+        if (
+            selection.registries is not None
+            or selection.profile
+            or selection.region
+            or selection.registry_type
+            or selection.role_arn
+        ):
             raise UsageError(
-                "--registries, --profile, --region and --registry-type describe an ad-hoc target; "
+                "--registries, --profile, --region, --role-arn and --registry-type describe an ad-hoc target; "
                 "they cannot be combined with --target or --all",
                 remediation="change the target in the profiles file, or drop --target/--all",
             )

@@ -36,6 +36,8 @@ _PRIVATE_HOST = re.compile(
 )
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")  # not \d: it matches any Unicode digit
 _REGION = re.compile(r"[a-z]{2,5}(?:-[a-z]+)+-[0-9]{1,2}")
+# An IAM role of any partition: arn:<partition>:iam::<account>:role/<optional path/>NAME.
+_ROLE_ARN = re.compile(r"arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/(?:[!-~]{0,510}/)?[\w+=,.@-]{1,64}", re.ASCII)
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST_ALIAS = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::[0-9]{{1,5}})?")
 
@@ -115,6 +117,19 @@ def check_region(value: str, *, where: str = "region") -> str:
     raise UsageError(
         f"{where} {_shown(value)} is not an AWS region name",
         remediation="write a region such as us-east-1 or eu-west-1",
+    )
+
+
+def is_role_arn(value: str) -> bool:
+    return _ROLE_ARN.fullmatch(value) is not None
+
+
+def check_role_arn(value: str, *, where: str = "role ARN") -> str:
+    if is_role_arn(value):
+        return value
+    raise UsageError(
+        f"{where} {_shown(value)} is not an IAM role ARN",
+        remediation="write arn:aws:iam::123456789012:role/NAME",
     )
 
 

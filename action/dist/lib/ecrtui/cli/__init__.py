@@ -1,0 +1,1 @@
+"""The headless face: argument parsing, output formats and exit codes over the core."""

@@ -1,0 +1,64 @@
+"""The headless commands' entry point: parse, dispatch, render errors once and turn them
+into exit codes. Never a traceback for a user's mistake. (`ecrtui` itself starts in
+ecrtui/launcher.py, which opens the TUI when there are no arguments.)"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from ecrtui.cli.args import build_parser, normalize_argv
+from ecrtui.cli.exit_codes import ExitCode, exit_code_for
+from ecrtui.core.errors import EcrtuiError
+from ecrtui.core.github import command, is_github_actions
+from ecrtui.core.proxy import redact
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = normalize_argv(sys.argv[1:] if argv is None else argv)
+    if args_list is None:
+        build_parser().print_help(sys.stderr)
+        return ExitCode.USAGE
+    github = _wants_github(args_list)
+    try:
+        args = build_parser(args_list).parse_args(args_list)
+        if args.command is None:
+            build_parser().print_help(sys.stderr)
+            return ExitCode.USAGE
+        from ecrtui.cli import commands
+
+        return int(commands.run(args))
+    except argparse.ArgumentError as error:
+        _report(f"{error}", "see `ecrtui --help`" if not github else "", ExitCode.USAGE, github)
+        return ExitCode.USAGE
+    except EcrtuiError as error:
+        code = exit_code_for(error)
+        _report(error.message, error.remediation, code, github)
+        return code
+    except KeyboardInterrupt:
+        sys.stderr.write("ecrtui: interrupted\n")
+        return 130
+
+
+def _wants_github(args: list[str]) -> bool:
+    """GitHub mode before the arguments are parsed, so even a parse error is `::error::`."""
+    for index, arg in enumerate(args):
+        if arg == "--output=github" or (arg == "--output" and args[index + 1 : index + 2] == ["github"]):
+            return True
+        if arg.startswith("--output"):
+            return False
+    return is_github_actions(os.environ)
+
+
+def _report(message: str, remediation: str, code: ExitCode, github: bool) -> None:
+    text = redact(message)
+    hint = redact(remediation)
+    if github:
+        sys.stdout.write(command("error", f"{text} ({hint})" if hint else text) + "\n")
+        sys.stdout.flush()
+        return
+    sys.stderr.write(f"ecrtui: error: {text}\n")
+    if hint:
+        sys.stderr.write(f"  hint: {hint}\n")

@@ -1,0 +1,318 @@
+"""Configuration checks: which targets to examine, and whether each can be resolved at
+all (registry IDs and hosts, region and where it comes from, ECR Public's region, the AWS
+profile, repository names) before anything talks to AWS.
+
+Unlike `login`, which stops at the first bad input with exit 2, the doctor reports every
+configuration mistake as a failed check, so one run lists them all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
+from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
+from ecrtui.core.errors import ConfigError, UsageError
+from ecrtui.core.models import Registry, Target
+from ecrtui.core.plan import Selection, choose_targets, plan_registries
+from ecrtui.core.registry import (
+    PUBLIC_REGION,
+    RegistrySpec,
+    RegistryType,
+    check_region,
+    parse_registry,
+    parse_registry_list,
+)
+
+# ECR's own rule for repository names (CreateRepository's pattern), 2 to 256 characters.
+_REPOSITORY = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class DoctorPlan:
+    """The targets to examine, and the problems found while choosing them (a profiles file
+    that cannot be read, a registry that is not one), reported as checks."""
+
+    targets: tuple[Target, ...]
+    defaults: Defaults = dataclasses.field(default_factory=Defaults)
+    problems: tuple[Check, ...] = ()
+    writers: tuple[str, ...] | None = None  # --writer: whose credentials files to examine
+
+
+def plan_doctor(
+    profiles: ProfilesFile,
+    selection: Selection,
+    repositories: tuple[str, ...] = (),
+    *,
+    profiles_error: ConfigError | None = None,
+) -> DoctorPlan:
+    """Choose targets as `login` would, but leniently: a broken profiles file or a bad
+    `--registries` entry becomes a failed check instead of ending the run.
+
+    `--repository` names are added to every chosen target. With nothing selected, every
+    target of the profiles file is examined (or the default credential chain's registry).
+    A target name that does not exist is still bad usage: UsageError.
+    """
+    machine = CheckBuilder(None, Category.CONFIGURATION)
+    problems: list[Check] = []
+    if profiles_error is not None:
+        problems.append(
+            machine.fail(
+                "config.profiles-file",
+                "Profiles file",
+                profiles_error.message,
+                remediation=profiles_error.remediation,
+            )
+        )
+    elif profiles.path:
+        problems.append(
+            machine.ok(
+                "config.profiles-file", "Profiles file", f"{profiles.path}: {len(profiles.targets)} target(s), valid"
+            )
+        )
+    adhoc = not selection.names_targets and not (
+        selection.registries or selection.profile or selection.region or selection.registry_type
+    )
+    if adhoc and profiles.targets:
+        selection = dataclasses.replace(selection, all_targets=True)
+    if selection.names_targets and profiles_error is not None:
+        return DoctorPlan((), profiles.defaults, tuple(problems), selection.writers)  # the file is the finding
+    bad_registries: list[tuple[str, UsageError]] = []
+    if not selection.names_targets and selection.registries and selection.registry_type is not RegistryType.PUBLIC:
+        specs, bad_registries = _lenient_registries(selection.registries)
+        # choose_targets parses the list again: hand it only what parsed
+        selection = dataclasses.replace(
+            selection, registries=" ".join(s.host or s.account_id or "" for s in specs) or None
+        )
+    targets = choose_targets(profiles, selection)
+    if repositories:
+        targets = tuple(
+            dataclasses.replace(t, repositories=tuple(dict.fromkeys((*t.repositories, *repositories)))) for t in targets
+        )
+    for text, error in bad_registries:
+        problems.append(
+            CheckBuilder(targets[0].name, Category.CONFIGURATION).fail(
+                "config.registry", "Registry", error.message, remediation=error.remediation, subject=text
+            )
+        )
+    return DoctorPlan(targets, profiles.defaults, tuple(problems), selection.writers)
+
+
+def _lenient_registries(text: str) -> tuple[tuple[RegistrySpec, ...], list[tuple[str, UsageError]]]:
+    """Every entry that parses, and every one that does not with its reason (where `login`
+    stops at the first)."""
+    try:
+        return parse_registry_list(text), []
+    except UsageError as whole:
+        specs: dict[RegistrySpec, None] = {}
+        problems: list[tuple[str, UsageError]] = []
+        for item in re.split(r"[,\s]+", text):
+            if not item:
+                continue
+            try:
+                specs.setdefault(parse_registry(item, where="registries entry"))
+            except UsageError as error:
+                problems.append((item, error))
+        # A mistake of the list itself (an empty entry, spaces inside an ID) says more.
+        if whole.message not in {e.message for _, e in problems}:
+            problems.insert(0, (text, whole))
+        return tuple(specs), problems
+
+
+@dataclass(frozen=True)
+class ConfigOutcome:
+    """What the configuration checks resolved, for the checks that follow."""
+
+    checks: tuple[Check, ...]
+    region: str | None
+    registries: tuple[Registry, ...]  # empty when the target cannot be resolved
+    repositories: tuple[str, ...]  # the valid names only
+    profile_ok: bool
+
+
+def check_configuration(
+    target: Target,
+    defaults: Defaults,
+    aws_profiles: tuple[AwsProfile, ...] | ConfigError,
+    environ: Mapping[str, str],
+    writers: tuple[str, ...] | None = None,
+) -> ConfigOutcome:
+    check = CheckBuilder(target.name, Category.CONFIGURATION)
+    checks: list[Check] = []
+    profile_check, profile_ok = _profile(check, target, aws_profiles, environ)
+    checks.append(profile_check)
+    known = aws_profiles if isinstance(aws_profiles, tuple) else ()
+    region, origin = region_for(target.region, target.profile, defaults.region, known, environ)
+    origin = _origin_text(origin, target)
+    region_ok = True
+    if region is not None:
+        try:
+            check_region(region)
+        except UsageError as error:
+            region_ok = False
+            checks.append(
+                check.fail(
+                    "config.region",
+                    "Region",
+                    f"region {region!r} ({origin}) is not an AWS region name",
+                    remediation=error.remediation,
+                )
+            )
+            region = None
+    if target.type is RegistryType.PUBLIC:
+        checks.append(_public_region(check, region, origin))
+    elif region_ok:
+        checks.append(_private_region(check, target, region, origin))
+        region_ok = not checks[-1].failed
+    checks.append(_registries(check, target))
+    repositories, repository_checks = _repositories(check, target.repositories)
+    checks.extend(repository_checks)
+    registries: tuple[Registry, ...] = ()
+    if profile_ok and (region_ok or target.type is RegistryType.PUBLIC):
+        try:
+            registries = plan_registries((target,), defaults, known, writers=writers, environ=environ)
+        except ConfigError as error:  # a rule of the planner none of the checks above knows of
+            checks.append(check.fail("config.plan", "Registries", error.message, remediation=error.remediation))
+    return ConfigOutcome(tuple(checks), region, registries, repositories, profile_ok)
+
+
+def _origin_text(origin: str, target: Target) -> str:
+    if origin == "set explicitly":
+        return f"from region: of the target at {target.source}" if target.source else "from --region"
+    return f"from {origin}"
+
+
+def _profile(
+    check: CheckBuilder, target: Target, aws_profiles: tuple[AwsProfile, ...] | ConfigError, environ: Mapping[str, str]
+) -> tuple[Check, bool]:
+    title = "AWS profile"
+    if isinstance(aws_profiles, ConfigError):
+        return check.fail("config.profile", title, aws_profiles.message, remediation=aws_profiles.remediation), False
+    name, origin = target.profile, "the target"
+    for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        if name is None and environ.get(variable):
+            name, origin = environ[variable], f"${variable}"
+    if name is None:
+        return (
+            check.ok(
+                "config.profile",
+                title,
+                "no profile named: the default credential chain (environment, [default], SSO, container, "
+                "instance metadata)",
+            ),
+            True,
+        )
+    by_name = {p.name: p for p in aws_profiles}
+    found = by_name.get(name)
+    if found is None:
+        close = difflib.get_close_matches(name, list(by_name), n=1)
+        listed = ", ".join(sorted(by_name)) or "none are configured"
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return (
+            check.fail(
+                "config.profile",
+                title,
+                f"AWS profile {name!r} (named by {origin}) does not exist in the AWS config or credentials file",
+                remediation=f"{hint}profiles: {listed} (`aws configure list-profiles`)",
+                subject=name,
+            ),
+            False,
+        )
+    details = [found.kind]
+    if found.region:
+        details.append(f"region {found.region}")
+    if found.source_profile and found.source_profile not in by_name:
+        return (
+            check.fail(
+                "config.profile",
+                title,
+                f"profile {name!r} takes its credentials from source_profile {found.source_profile!r}, "
+                "which does not exist",
+                remediation=f"add [profile {found.source_profile}] or fix source_profile in {found.source}",
+                subject=name,
+            ),
+            False,
+        )
+    return check.ok(
+        "config.profile", title, f"profile {name} ({', '.join(details)}) in {found.source}", subject=name
+    ), True
+
+
+def _private_region(check: CheckBuilder, target: Target, region: str | None, origin: str) -> Check:
+    if region is not None:
+        return check.ok("config.region", "Region", f"{region}, {origin}")
+    if target.registries and all(spec.region for spec in target.registries):
+        return check.ok("config.region", "Region", "no target region, but every registry names its own")
+    where = f"profile {target.profile}" if target.profile else "the default profile"
+    return check.fail(
+        "config.region",
+        "Region",
+        "Region is missing: not set by --region or the target's region:, not in $AWS_REGION or "
+        f"$AWS_DEFAULT_REGION, not in {where}, not in defaults.region of the profiles file",
+        remediation="pass --region, set AWS_REGION, add region = ... to the profile, or set defaults.region",
+    )
+
+
+def _public_region(check: CheckBuilder, region: str | None, origin: str) -> Check:
+    title = "ECR Public region"
+    if region is None or region == PUBLIC_REGION:
+        return check.ok("config.public-region", title, f"ECR Public logins go to {PUBLIC_REGION}")
+    return check.warn(
+        "config.public-region",
+        title,
+        f"the region is {region} ({origin}), but ECR Public's GetAuthorizationToken exists only in "
+        f"{PUBLIC_REGION}. ecrtui sends public logins there anyway; the AWS CLI and the amazon-ecr-login "
+        f"Action fail with `GetAuthorizationToken command is only supported in us-east-1` or "
+        f"`Inaccessible host: 'api.ecr-public.{region}.amazonaws.com'`",
+        remediation=(
+            "nothing to change for ecrtui; for the AWS CLI pass --region us-east-1 (in GitHub Actions, "
+            "aws-region: us-east-1 in configure-aws-credentials)"
+        ),
+    )
+
+
+def _registries(check: CheckBuilder, target: Target) -> Check:
+    if target.type is RegistryType.PUBLIC:
+        return check.ok("config.registry", "Registry", "ECR Public (public.ecr.aws)")
+    if not target.registries:
+        return check.ok("config.registry", "Registry", "the caller's own registry (no registries listed)")
+    names = [spec.host or spec.account_id or "?" for spec in target.registries]
+    return check.ok("config.registry", "Registry", f"{len(names)} valid: {', '.join(names)}")
+
+
+def _repositories(check: CheckBuilder, names: tuple[str, ...]) -> tuple[tuple[str, ...], list[Check]]:
+    valid: list[str] = []
+    checks: list[Check] = []
+    for name in names:
+        problem = repository_name_problem(name)
+        if problem is None:
+            valid.append(name)
+        else:
+            checks.append(
+                check.fail("config.repository", "Repository name", problem[0], remediation=problem[1], subject=name)
+            )
+    if valid:
+        checks.append(check.ok("config.repository", "Repository name", f"to examine: {', '.join(valid)}"))
+    return tuple(valid), checks
+
+
+def repository_name_problem(name: str) -> tuple[str, str] | None:
+    """(what is wrong, what to write) for a name ECR would refuse; None when it is valid."""
+    # An image URI matches ECR's pattern too (dots are allowed), but is never what was meant.
+    if ".dkr." in name or ".dkr-ecr" in name or name.startswith(("public.ecr.aws/", "https://")):
+        path = name.split("://", 1)[-1].split("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
+        return f"{name!r} is an image URI, not a repository name", f"write the repository path alone: {path}"
+    if 2 <= len(name) <= 256 and _REPOSITORY.fullmatch(name):
+        return None
+    if ":" in name or "@" in name:
+        return f"{name!r} includes a tag or digest", f"write the repository alone: {re.split('[:@]', name)[0].lower()}"
+    if name != name.lower():
+        return f"{name!r} has capital letters", f"ECR repository names are lower-case: {name.lower()}"
+    return (
+        f"{name!r} is not a valid ECR repository name",
+        "use lower-case letters, digits and . _ - separated by /, e.g. team/app",
+    )

@@ -1,0 +1,70 @@
+"""What every check may consult during one doctor run: its collaborators (client factory,
+environment, HTTP probe, clock) and a memo, so targets that share credentials or
+endpoints are examined once even when they run in parallel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Hashable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ecrtui.core.aws import ClientFactory
+from ecrtui.core.config import AwsProfile, Defaults
+from ecrtui.core.diagnose.probe import HttpProbe, http_probe
+from ecrtui.core.errors import ConfigError
+
+T = TypeVar("T")
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Memo:
+    """Compute each key once per run; concurrent callers wait for the first one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._futures: dict[Hashable, Future[Any]] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            future = self._futures.get(key)
+            owner = future is None
+            if future is None:
+                future = self._futures[key] = Future()
+        if owner:
+            try:
+                future.set_result(compute())
+            except BaseException as error:  # every waiter sees the same failure
+                future.set_exception(error)
+        result: T = future.result()
+        return result
+
+
+@dataclass(frozen=True)
+class DoctorContext:
+    """The collaborators of one run. `aws_profiles` is the ConfigError when the AWS config
+    files cannot be read (a finding of the profile check, not a crash)."""
+
+    factory: ClientFactory
+    environ: Mapping[str, str]
+    aws_profiles: tuple[AwsProfile, ...] | ConfigError
+    defaults: Defaults = field(default_factory=Defaults)
+    probe: HttpProbe = http_probe
+    clock: Clock = utc_now
+    credential_deadline: float = 10.0
+    memo: Memo = field(default_factory=Memo)
+
+    @property
+    def known_profiles(self) -> tuple[AwsProfile, ...]:
+        return self.aws_profiles if isinstance(self.aws_profiles, tuple) else ()
+
+    @property
+    def timeout(self) -> float:
+        return self.factory.settings.timeout

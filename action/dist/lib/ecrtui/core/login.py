@@ -1,0 +1,272 @@
+"""The login engine: registries grouped by (credentials, region, type), one
+GetAuthorizationToken call per group and chunk of at most 10 IDs, calls in parallel,
+credentials written as each call returns. One registry failing never stops the others.
+
+Writes to one file are group-committed: a thread whose token arrives while another thread
+of this run writes that file queues it, and the next writer writes every queued token in
+one locked read-modify-write (one fsync, no lock polling) instead of one each.
+
+Progress goes to `on_event`, called from worker threads: the CLI prints, the TUI posts
+messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ecrtui.core.aws import ClientFactory, translate
+from ecrtui.core.errors import EcrtuiError
+from ecrtui.core.models import LoginEvent, LoginFinished, LoginResult, LoginStarted, LoginStatus, Registry, Token
+from ecrtui.core.registry import RegistryType
+from ecrtui.core.tokens import MAX_IDS_PER_CALL, private_tokens, public_token
+from ecrtui.core.writers import AuthFileWriter, make_writers
+
+EventSink = Callable[[LoginEvent], None]
+TokenSink = Callable[[Registry, Token], None]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One GetAuthorizationToken call and the registries it serves."""
+
+    registries: tuple[Registry, ...]
+
+    @property
+    def first(self) -> Registry:
+        return self.registries[0]
+
+    @property
+    def account_ids(self) -> list[str]:
+        return [r.account_id for r in self.registries if r.account_id]
+
+
+def group_key(registry: Registry) -> tuple[object, ...]:
+    return (registry.profile, registry.role_arn, registry.region, registry.type)
+
+
+def plan_calls(registries: Iterable[Registry]) -> list[Call]:
+    """Group by credentials and region; split each group's IDs into chunks of 10. The
+    caller's default registry (no ID) needs a call of its own; public needs exactly one."""
+    groups: dict[tuple[object, ...], list[Registry]] = {}
+    for registry in registries:
+        groups.setdefault(group_key(registry), []).append(registry)
+    calls: list[Call] = []
+    for members in groups.values():
+        if members[0].type is RegistryType.PUBLIC:
+            calls.append(Call(tuple(members)))
+            continue
+        with_id = [r for r in members if r.account_id]
+        without_id = [r for r in members if not r.account_id]
+        calls.extend(Call(tuple(with_id[i : i + MAX_IDS_PER_CALL])) for i in range(0, len(with_id), MAX_IDS_PER_CALL))
+        if without_id:
+            calls.append(Call(tuple(without_id)))
+    return calls
+
+
+class LoginEngine:
+    """Runs calls in parallel (bounded by `jobs`) and writes what comes back."""
+
+    def __init__(
+        self,
+        factory: ClientFactory,
+        *,
+        jobs: int = 64,
+        on_event: EventSink | None = None,
+        on_token: TokenSink | None = None,
+        writers: Callable[[tuple[str, ...]], Sequence[AuthFileWriter]] | None = None,
+        lease: str | None = None,
+    ) -> None:
+        self.factory = factory
+        self.jobs = max(1, jobs)
+        self.on_event = on_event or (lambda event: None)
+        self.on_token = on_token
+        self.make_writers = writers or (lambda names: make_writers(names, factory.settings.environ, lease))
+        self._batches = _WriteBatches()
+
+    def login(self, registries: Sequence[Registry]) -> list[LoginResult]:
+        calls = plan_calls(registries)
+        results: dict[Registry, LoginResult] = {}
+        if calls:
+            with ThreadPoolExecutor(max_workers=min(self.jobs, len(calls)), thread_name_prefix="ecrtui-login") as pool:
+                for call_results in pool.map(self._run_call, calls):
+                    for result in call_results:
+                        results[result.registry] = result
+        return [results[r] for r in registries]
+
+    def _run_call(self, call: Call) -> list[LoginResult]:
+        for registry in call.registries:
+            self.on_event(LoginStarted(registry))
+        try:
+            results = self._fetch_and_write(call)
+        except Exception as error:  # a bug or an unexpected answer: report it, keep the others
+            failure = self._as_error(error, call.first)
+            results = [_failed(r, failure) for r in call.registries]
+        for result in results:
+            self.on_event(LoginFinished(result))
+        return results
+
+    def _as_error(self, error: Exception, registry: Registry) -> EcrtuiError:
+        if isinstance(error, EcrtuiError):
+            return error
+        action = (
+            "ecr-public:GetAuthorizationToken" if registry.type is RegistryType.PUBLIC else "ecr:GetAuthorizationToken"
+        )
+        return translate(error, action=action, profile=registry.profile, settings=self.factory.settings)
+
+    def _fetch_and_write(self, call: Call) -> list[LoginResult]:
+        first = call.first
+        try:
+            if first.type is RegistryType.PUBLIC:
+                client = self.factory.client("ecr-public", first.region, first.profile, first.role_arn)
+                token = public_token(client)
+                tokens: dict[Registry, Token | EcrtuiError] = {r: token for r in call.registries}
+            else:
+                client = self.factory.client("ecr", first.region, first.profile, first.role_arn)
+                tokens = _match(call, private_tokens(client, call.account_ids, first.region))
+        except Exception as error:
+            failure = self._as_error(error, first)
+            return [_failed(r, failure) for r in call.registries]
+        stored: list[tuple[Registry, Token]] = []
+        results: dict[Registry, LoginResult] = {}
+        for registry, answer in tokens.items():
+            if isinstance(answer, EcrtuiError):
+                results[registry] = _failed(registry, answer)
+            else:
+                host = registry.host or answer.host
+                stored.append((registry, dataclasses.replace(answer, host=host)))
+        for registry, token in stored:
+            results[registry] = self._write(registry, token)
+        return [results[r] for r in call.registries]
+
+    def _write(self, registry: Registry, token: Token) -> LoginResult:
+        written: list[str] = []
+        for writer in self.make_writers(registry.writers):
+            try:
+                self._batches.write(writer, token)
+            except EcrtuiError as error:
+                return _failed(registry, error, host=token.host, writers=tuple(written), prefix=f"{writer.name}: ")
+            written.append(writer.name)
+        if self.on_token is not None:
+            self.on_token(registry, token)
+        return LoginResult(registry, LoginStatus.OK, token.host, token=token, writers=tuple(written))
+
+
+@dataclass
+class _Pending:
+    token: Token
+    done: bool = False
+    error: Exception | None = None
+
+
+class _FileQueue:
+    """Tokens waiting for one credentials file, and the turn to write it."""
+
+    def __init__(self, writer: AuthFileWriter) -> None:
+        self.writer = writer
+        self.turn = threading.Lock()  # one writer of this file at a time in this process
+        self.lock = threading.Lock()  # guards `pending`
+        self.pending: list[_Pending] = []
+
+    def write(self, token: Token) -> None:
+        entry = _Pending(token)
+        with self.lock:
+            self.pending.append(entry)
+        with self.turn:
+            if not entry.done:  # else an earlier turn wrote it along with its own
+                with self.lock:
+                    batch, self.pending = self.pending, []
+                self._flush(batch)
+        if entry.error is not None:
+            raise entry.error
+
+    def _flush(self, batch: list[_Pending]) -> None:
+        try:
+            try:
+                self.writer.write([entry.token for entry in batch])
+            except EcrtuiError:
+                if len(batch) == 1:
+                    raise
+                for entry in batch:  # one by one, so that each registry gets its own outcome
+                    try:
+                        self.writer.write([entry.token])
+                    except EcrtuiError as error:
+                        entry.error = error
+        except Exception as error:
+            for entry in batch:
+                entry.error = entry.error or error
+        finally:
+            for entry in batch:
+                entry.done = True
+
+
+class _WriteBatches:
+    """Group commit of the writes of one engine, per (writer, file)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: dict[tuple[str, str], _FileQueue] = {}
+
+    def write(self, writer: AuthFileWriter, token: Token) -> None:
+        key = (writer.name, str(getattr(writer, "path", "")))
+        with self._lock:
+            queue = self._queues.setdefault(key, _FileQueue(writer))
+        queue.write(token)
+
+
+def _match(call: Call, tokens: list[Token]) -> dict[Registry, Token | EcrtuiError]:
+    """Pair each registry of a call with its token: by account ID, or the only token for
+    the caller's default registry."""
+    by_account = {t.account_id: t for t in tokens if t.account_id}
+    matched: dict[Registry, Token | EcrtuiError] = {}
+    for index, registry in enumerate(call.registries):
+        if registry.account_id is None:
+            matched[registry] = tokens[0]
+        elif registry.account_id in by_account:
+            matched[registry] = by_account[registry.account_id]
+        elif len(tokens) == len(call.registries):
+            matched[registry] = tokens[index]  # a custom endpoint whose hosts we cannot parse
+        else:
+            matched[registry] = EcrtuiError(
+                f"Amazon ECR returned no authorization data for registry {registry.account_id}"
+            )
+    return matched
+
+
+def _failed(
+    registry: Registry,
+    error: EcrtuiError,
+    *,
+    host: str | None = None,
+    writers: tuple[str, ...] = (),
+    prefix: str = "",
+) -> LoginResult:
+    return LoginResult(
+        registry,
+        LoginStatus.FAILED,
+        host or registry.host,
+        writers=writers,
+        error=prefix + error.message,
+        remediation=error.remediation or None,
+        error_code=getattr(error, "code", None) or None,
+    )
+
+
+def logout(
+    hosts: Sequence[str], writer_names: Sequence[str], environ: dict[str, str] | None = None, lease: str | None = None
+) -> dict[str, str | None]:
+    """Erase `hosts` from every writer's file; per host None or why it failed. With a
+    `lease`, release it and keep the hosts other jobs' leases still hold."""
+    outcome: dict[str, str | None] = {host: None for host in hosts}
+    for writer in make_writers(writer_names, environ, lease):
+        try:
+            for host, problem in writer.erase(hosts).items():
+                if problem and outcome.get(host) is None:
+                    outcome[host] = f"{writer.name}: {problem}"
+        except EcrtuiError as error:
+            for host in hosts:
+                outcome[host] = outcome[host] or f"{writer.name}: {error.message}"
+    return outcome

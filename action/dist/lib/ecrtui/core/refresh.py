@@ -1,0 +1,139 @@
+"""The credential helper's slow path: which registry a host is, and a fresh token for it.
+
+A host maps to a registry through the profiles file first (so every registry can have
+its own profile or role, the Go helper's most requested missing feature), then through
+the metadata of an earlier login's cache entry (the caller's default registry, or a
+target since removed), then through the hostname itself (account and region) with the
+default credentials. The token is fetched by the login engine, for one registry and with
+no writer.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Mapping
+
+from ecrtui.core.aws import AwsSettings
+from ecrtui.core.cache import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry, utc_now
+from ecrtui.core.config import Defaults, ProfilesFile, discover_aws_profiles
+from ecrtui.core.errors import AwsError, EcrtuiError
+from ecrtui.core.models import Registry, Token
+from ecrtui.core.plan import plan_registries
+from ecrtui.core.registry import RegistryType, parse_ecr_host
+
+FROM_HOSTNAME = "(from the hostname)"
+
+
+def registry_for_host(
+    host: str,
+    profiles: ProfilesFile,
+    environ: Mapping[str, str],
+    cached: CacheEntry | None = None,
+) -> Registry | None:
+    """The registry `host` stands for, or None when ecrtui cannot know its account."""
+    aws_profiles = None
+    for target in profiles.targets:
+        if aws_profiles is None:
+            try:
+                aws_profiles = discover_aws_profiles(environ)
+            except EcrtuiError:
+                aws_profiles = ()
+        try:
+            planned = plan_registries((target,), profiles.defaults, aws_profiles, environ=environ)
+        except EcrtuiError:
+            continue  # one broken target must not break the helper for the others
+        for registry in planned:
+            if registry.host == host:
+                return dataclasses.replace(registry, writers=())
+    if cached is not None and cached.source != DOCKER_LOGIN and cached.region:
+        # Written by a login: its profile and role are the ones that got the token.
+        return Registry(
+            target=cached.target or "(cached)",
+            profile=cached.profile,
+            role_arn=cached.role_arn,
+            type=RegistryType(cached.type),
+            region=cached.region,
+            account_id=cached.account,
+            host=host,
+            writers=(),
+        )
+    parsed = parse_ecr_host(host)
+    if parsed is None:
+        return None
+    return Registry(
+        target=FROM_HOSTNAME,
+        profile=None,
+        role_arn=None,
+        type=parsed.type,
+        region=parsed.region,
+        account_id=parsed.account_id,
+        host=host,
+        writers=(),
+    )
+
+
+def settings_for(defaults: Defaults, environ: Mapping[str, str]) -> AwsSettings:
+    return AwsSettings(max_attempts=defaults.max_attempts, timeout=defaults.timeout, environ=dict(environ))
+
+
+def fetch_token(registry: Registry, settings: AwsSettings) -> Token:
+    """A fresh token for `registry`; AwsError (with a remediation) when AWS says no."""
+    from ecrtui.core.aws import ClientFactory
+    from ecrtui.core.login import LoginEngine
+
+    engine = LoginEngine(ClientFactory(settings), jobs=1, writers=lambda names: ())
+    [result] = engine.login([registry])
+    if result.ok and result.token is not None:
+        return result.token
+    raise AwsError(
+        result.error or "Amazon ECR returned no token",
+        remediation=result.remediation or "",
+        code=result.error_code or "",
+    )
+
+
+def ecr_token_expiry(secret: str) -> dt.datetime | None:
+    """The expiry written inside an ECR password (base64 JSON with `expiration`, in Unix
+    seconds), or None when the secret is not such a token."""
+    try:
+        document = json.loads(base64.b64decode(secret + "=" * (-len(secret) % 4), validate=True))
+        return dt.datetime.fromtimestamp(int(document["expiration"]), dt.timezone.utc)
+    except (ValueError, TypeError, KeyError, OverflowError, OSError):
+        return None
+
+
+def docker_login_entry(
+    host: str,
+    username: str,
+    secret: str,
+    registry: Registry | None,
+    *,
+    margin: dt.timedelta,
+    now: dt.datetime | None = None,
+) -> CacheEntry:
+    """The entry of credentials `docker login` stored through the helper.
+
+    For an ECR registry (one the profiles file or the hostname names) the expiry is the
+    token's own, or 12 hours from now when it cannot be read, so the helper refreshes it
+    in time; any other registry's credentials have no expiry.
+    """
+    stored_at = now or utc_now()
+    expires_at = None
+    if registry is not None:
+        expires_at = ecr_token_expiry(secret) or stored_at + ECR_TOKEN_LIFETIME
+    return CacheEntry(
+        host=host,
+        username=username,
+        secret=secret,
+        expires_at=expires_at,
+        refresh_at=expires_at - margin if expires_at else None,
+        stored_at=stored_at,
+        identity=DOCKER_LOGIN,
+        source=DOCKER_LOGIN,
+        type=registry.type.value if registry else RegistryType.PRIVATE.value,
+        account=registry.account_id if registry else None,
+        region=registry.region if registry else None,
+    )

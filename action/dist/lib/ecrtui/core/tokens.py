@@ -1,0 +1,100 @@
+"""GetAuthorizationToken for ECR private and ECR Public, and decoding of its answer.
+
+The bad-response messages are the upstream Action's, so scripts that grep for them keep
+working.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from ecrtui.core.errors import AwsError
+from ecrtui.core.models import Token
+from ecrtui.core.registry import PUBLIC_HOST, PUBLIC_REGION, bare_host, parse_ecr_host
+
+MAX_IDS_PER_CALL = 10
+
+
+def decode_authorization(encoded: object, product: str) -> tuple[str, str]:
+    """`base64("AWS:<password>")` -> ("AWS", password)."""
+    try:
+        decoded = base64.b64decode(str(encoded), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise AwsError(f"{product} authorization token is invalid", code="InvalidToken") from None
+    username, sep, password = decoded.partition(":")
+    if not sep or not username or not password:
+        raise AwsError(f"{product} authorization token is invalid", code="InvalidToken")
+    return username, password
+
+
+def _expiry(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return None
+
+
+def _ask(client: Any, product: str, **params: Any) -> dict[str, Any]:
+    """The GetAuthorizationToken call. botocore raises plain Python errors when an answer
+    does not have the documented shape (a broken proxy, a wrong endpoint): that is an
+    invalid token, not a crash to report as such."""
+    try:
+        response: dict[str, Any] = client.get_authorization_token(**params)
+    except (AttributeError, TypeError) as error:
+        raise AwsError(f"{product} authorization token is invalid", code="InvalidToken") from error
+    return response
+
+
+def private_tokens(client: Any, account_ids: Sequence[str], region: str) -> list[Token]:
+    """One GetAuthorizationToken call for up to 10 IDs (none: the caller's registry)."""
+    if len(account_ids) > MAX_IDS_PER_CALL:
+        raise ValueError("at most 10 registry IDs per call")
+    product = "Amazon ECR"
+    response = _ask(client, product, **({"registryIds": list(account_ids)} if account_ids else {}))
+    if not {k: v for k, v in response.items() if k != "ResponseMetadata"}:
+        raise AwsError(f"{product} authorization token returned no data", code="NoData")
+    data = response.get("authorizationData")
+    if not isinstance(data, list):
+        raise AwsError(f"{product} authorization token is invalid", code="InvalidToken")
+    if not data:
+        raise AwsError(f"{product} authorization token does not contain any authorization data", code="NoData")
+    tokens = []
+    for entry in data:
+        username, password = decode_authorization(entry.get("authorizationToken"), product)
+        host = bare_host(str(entry.get("proxyEndpoint", "")))
+        parsed = parse_ecr_host(host)
+        tokens.append(
+            Token(
+                host=host,
+                username=username,
+                password=password,
+                expires_at=_expiry(entry.get("expiresAt")),
+                account_id=parsed.account_id if parsed else None,
+                region=parsed.region if parsed else region,
+            )
+        )
+    return tokens
+
+
+def public_token(client: Any) -> Token:
+    product = "Amazon ECR Public"
+    response = _ask(client, product)
+    if not {k: v for k, v in response.items() if k != "ResponseMetadata"}:
+        raise AwsError(f"{product} authorization token returned no data", code="NoData")
+    data = response.get("authorizationData")
+    if not isinstance(data, dict):
+        raise AwsError(f"{product} authorization token is invalid", code="InvalidToken")
+    if not data.get("authorizationToken"):
+        raise AwsError(f"{product} authorization token does not contain any authorization data", code="NoData")
+    username, password = decode_authorization(data["authorizationToken"], product)
+    return Token(
+        host=PUBLIC_HOST,
+        username=username,
+        password=password,
+        expires_at=_expiry(data.get("expiresAt")),
+        account_id=None,
+        region=PUBLIC_REGION,
+    )

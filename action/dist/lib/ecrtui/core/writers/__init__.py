@@ -1,0 +1,35 @@
+"""Credential writers: where a login's token ends up (docker, podman, helm files)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ecrtui.core.errors import UsageError
+from ecrtui.core.models import WRITER_NAMES
+from ecrtui.core.writers.authfile import (
+    AuthFileWriter,
+    docker_config_path,
+    helm_registry_path,
+    podman_auth_path,
+)
+
+_LOCATORS = {"docker": docker_config_path, "podman": podman_auth_path, "helm": helm_registry_path}
+
+
+def make_writers(
+    names: Iterable[str], environ: Mapping[str, str] | None = None, lease: str | None = None
+) -> tuple[AuthFileWriter, ...]:
+    """Writers by name, in the order given, duplicates dropped; `none` means no writer.
+    `lease`: a CI job's lease on what they write (a shared runner, see authfile.py)."""
+    chosen: dict[str, AuthFileWriter] = {}
+    for name in names:
+        key = name.strip().lower()
+        if key == "none" or key in chosen:
+            continue
+        if key not in WRITER_NAMES:
+            raise UsageError(f"unknown writer {name!r}", remediation=f"use any of: {', '.join(WRITER_NAMES)}, none")
+        chosen[key] = AuthFileWriter(key, _LOCATORS[key], environ, lease)
+    return tuple(chosen.values())
+
+
+__all__ = ["AuthFileWriter", "make_writers"]

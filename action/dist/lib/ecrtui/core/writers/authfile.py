@@ -1,0 +1,260 @@
+"""The docker `config.json` format, shared by docker, podman's `auth.json` and helm's
+registry config: bare-host keys, stale `https://` duplicates removed, `credHelpers` and
+`credsStore` honoured, every other key kept."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ecrtui.core.errors import WriterError
+from ecrtui.core.models import Token
+from ecrtui.core.registry import bare_host
+from ecrtui.core.writers import helpers
+from ecrtui.core.writers.jsonfile import (
+    check_shape,
+    check_writable,
+    json_type,
+    read_json_object,
+    resolve_target,
+    update_json_file,
+    write_atomically,
+)
+
+# A helper with this name is ecrtui itself: it serves tokens from its own cache.
+OWN_HELPER = "ecrtui"
+# How long a lease keeps an entry from another job's logout: an ECR token's lifetime, past
+# which the entry opens nothing anyway (and a job that never ran its post step is forgotten).
+LEASE_SECONDS = 12 * 3600
+
+
+def encode_auth(username: str, password: str) -> str:
+    return base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+
+
+def decode_auth(value: str) -> tuple[str, str] | None:
+    try:
+        username, sep, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return (username, password) if sep else None
+
+
+def _same_host_keys(auths: Mapping[str, Any], host: str) -> list[str]:
+    """Every key docker would read as `host`: the bare key and `https://host/...` forms."""
+    return [key for key in auths if bare_host(key) == host]
+
+
+def helper_for(data: Mapping[str, Any], host: str) -> str | None:
+    """Docker's lookup order: credHelpers[host], then credsStore."""
+    helpers_map = data.get("credHelpers") or {}
+    name = helpers_map.get(host) if isinstance(helpers_map, dict) else None
+    if not name or not isinstance(name, str):
+        store = data.get("credsStore")
+        name = store if isinstance(store, str) else None
+    return name or None
+
+
+def check_helper_names(path: Path, data: Mapping[str, Any]) -> None:
+    """Refuse `credsStore`/`credHelpers` values that are not names: docker itself cannot
+    read such a file, and guessing what was meant could send a password astray."""
+    store = data.get("credsStore")
+    if store is not None and not isinstance(store, str):
+        raise WriterError(
+            f"{path}: 'credsStore' is a {json_type(store)}, not a helper name; the file was left untouched",
+            remediation='write it as a name such as "desktop", or remove it',
+        )
+    for host, name in (data.get("credHelpers") or {}).items():
+        if not isinstance(name, str):
+            raise WriterError(
+                f"{path}: credHelpers[{host!r}] is a {json_type(name)}, not a helper name; the file was left untouched",
+                remediation='write each helper as a name such as "ecr-login"',
+            )
+
+
+# --- leases: one shared file, several CI jobs -------------------------------------------
+# On a shared runner several jobs log into the same registry through one config.json, and
+# the first job's post-step logout would erase what the others still use (upstream #623).
+# A job logs in under a lease (a random id kept in its GitHub state); its logout releases
+# the lease and erases the entry only when no other live lease holds it. Leases live next
+# to the file (`.config.json.ecrtui-leases`, no secrets) and change under the file's lock.
+
+
+def _leases_path(path: Path) -> Path:
+    target = resolve_target(path)
+    return target.with_name(f".{target.name}.ecrtui-leases")
+
+
+def _read_leases(path: Path) -> dict[str, dict[str, float]]:
+    """Live leases per host; a damaged leases file only loses leases, it never blocks."""
+    try:
+        data = read_json_object(_leases_path(path)) or {}
+    except WriterError:
+        data = {}
+    now = time.time()
+    return {
+        host: {lease: until for lease, until in holders.items() if isinstance(until, (int, float)) and until > now}
+        for host, holders in data.items()
+        if isinstance(holders, dict)
+    }
+
+
+def _write_leases(path: Path, leases: dict[str, dict[str, float]]) -> None:
+    kept = {host: holders for host, holders in leases.items() if holders}
+    leases_path = _leases_path(path)
+    if kept:
+        check_writable(leases_path)
+        write_atomically(leases_path, kept)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            leases_path.unlink()
+
+
+def _take_leases(path: Path, hosts: Iterable[str], lease: str) -> None:
+    check_writable(resolve_target(path))  # no lease on an entry the file will refuse to take
+    leases = _read_leases(path)
+    for host in hosts:
+        leases.setdefault(host, {})[lease] = time.time() + LEASE_SECONDS
+    _write_leases(path, leases)
+
+
+def _release_leases(path: Path, hosts: Iterable[str], lease: str | None) -> set[str]:
+    """Drop `lease` on `hosts` (None: every lease, for a logout by hand); return the hosts
+    that other live leases still hold."""
+    if not _leases_path(path).exists():
+        return set()
+    leases = _read_leases(path)
+    held = set()
+    for host in hosts:
+        holders = leases.get(host, {})
+        if lease is None:
+            holders.clear()
+        else:
+            holders.pop(lease, None)
+        if holders:
+            held.add(host)
+    _write_leases(path, leases)
+    return held
+
+
+@dataclass(frozen=True)
+class AuthFileWriter:
+    """One docker-format credentials file. `locate` finds its path at call time so that
+    environment changes (a test's DOCKER_CONFIG, a CI job's REGISTRY_AUTH_FILE) apply."""
+
+    name: str
+    locate: Callable[[Mapping[str, str]], Path]
+    environ: Mapping[str, str] | None = None
+    lease: str | None = None  # a CI job's lease on what it writes (see "leases" above)
+
+    @property
+    def path(self) -> Path:
+        return self.locate(os.environ if self.environ is None else self.environ)
+
+    def write(self, tokens: Sequence[Token]) -> None:
+        """Store every token, in the file or through the configured helper."""
+        path = self.path
+
+        def mutate(data: dict[str, Any]) -> bool:
+            check_shape(path, data, "auths", "credHelpers")
+            check_helper_names(path, data)
+            auths = data.setdefault("auths", {})
+            for token in tokens:
+                for key in _same_host_keys(auths, token.host):
+                    del auths[key]
+                helper = helper_for(data, token.host)
+                if helper is None:
+                    auths[token.host] = {"auth": encode_auth(token.username, token.password)}
+                elif helper == OWN_HELPER:
+                    continue  # docker asks ecrtui itself, which serves its keyring cache
+                else:
+                    # Stored first, under the file's lock: a helper that is missing or
+                    # fails raises here, and the file is left as it was.
+                    helpers.store(helper, token.host, token.username, token.password)
+                    auths[token.host] = {}  # docker's placeholder for credentials in a store
+            if self.lease is not None:
+                _take_leases(path, [token.host for token in tokens], self.lease)
+            return True
+
+        update_json_file(path, mutate)
+
+    def erase(self, hosts: Iterable[str]) -> dict[str, str | None]:
+        """Forget `hosts`; per host None on success (absent counts) or the reason it failed."""
+        path = self.path
+        outcome: dict[str, str | None] = {}
+        external: list[tuple[str, str]] = []
+        wanted = [bare_host(h) for h in hosts]
+
+        def mutate(data: dict[str, Any]) -> bool:
+            check_shape(path, data, "auths", "credHelpers")
+            check_helper_names(path, data)
+            auths = data.get("auths", {})
+            changed = False
+            held = _release_leases(path, wanted, self.lease)
+            for host in wanted:
+                if host in held:  # another job logged in under its own lease and still needs it
+                    outcome[host] = None
+                    continue
+                keys = _same_host_keys(auths, host)
+                for key in keys:
+                    del auths[key]
+                changed = changed or bool(keys)
+                helper = helper_for(data, host)
+                if helper is not None and helper != OWN_HELPER:
+                    external.append((helper, host))
+                outcome[host] = None
+            return changed
+
+        if read_json_object(path) is None:
+            return {bare_host(h): None for h in hosts}
+        update_json_file(path, mutate)
+        for helper, host in external:
+            try:
+                helpers.erase(helper, host)
+            except WriterError as error:
+                outcome[host] = error.message
+        return outcome
+
+    def holds(self, host: str) -> bool:
+        """Whether the file (or its helper placeholder) has an entry for `host`."""
+        data = read_json_object(self.path) or {}
+        auths = data.get("auths")
+        return isinstance(auths, dict) and bool(_same_host_keys(auths, host))
+
+
+def docker_config_path(environ: Mapping[str, str]) -> Path:
+    folder = environ.get("DOCKER_CONFIG")
+    return Path(folder).expanduser() / "config.json" if folder else Path.home() / ".docker" / "config.json"
+
+
+def podman_auth_path(environ: Mapping[str, str]) -> Path:
+    if environ.get("REGISTRY_AUTH_FILE"):
+        return Path(environ["REGISTRY_AUTH_FILE"]).expanduser()
+    if environ.get("XDG_RUNTIME_DIR"):
+        return Path(environ["XDG_RUNTIME_DIR"]) / "containers" / "auth.json"
+    return (
+        Path(f"/run/containers/{os.getuid()}/auth.json")
+        if hasattr(os, "getuid")
+        else (Path.home() / ".config" / "containers" / "auth.json")
+    )
+
+
+def helm_registry_path(environ: Mapping[str, str]) -> Path:
+    if environ.get("HELM_REGISTRY_CONFIG"):
+        return Path(environ["HELM_REGISTRY_CONFIG"]).expanduser()
+    if environ.get("HELM_CONFIG_HOME"):
+        return Path(environ["HELM_CONFIG_HOME"]).expanduser() / "registry" / "config.json"
+    if sys.platform == "darwin":
+        base = Path.home() / "Library" / "Preferences" / "helm"
+    elif sys.platform == "win32":
+        base = Path(environ.get("APPDATA", Path.home())) / "helm"
+    else:
+        base = Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "helm"
+    return base / "registry" / "config.json"
