@@ -37,8 +37,8 @@ from pathlib import Path
 from ecrtui.core.cache import CacheEntry, TokenCache, identity_key, utc_now
 
 # The Secret Service stand-in is test code (tests/support), not shipped in the wheel.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
-from secret_service import SecretServiceSession, missing_binaries  # type: ignore[import-not-found]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from support.secret_service import SecretServiceSession, missing_binaries  # type: ignore[import-not-found]
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

@@ -12,7 +12,6 @@ both services' JSON protocol.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import threading
 import urllib.parse
@@ -25,7 +24,8 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import free_port, wait_for_port
+from conftest import free_port
+from support.daemons import Daemon
 from support.doctor import checks, doctor_in_process, failed, isolated_environ, one
 
 from ecrtui.core.diagnose import CheckStatus, Report
@@ -75,21 +75,17 @@ def _slug(action: str | None) -> str:
 
 
 @pytest.fixture(scope="module")
-def iam_world() -> Iterator[IamWorld]:
+def iam_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IamWorld]:
     """moto in a process of its own: its state (enforcement included) is per process, so an
     in-process server would share it with the session's and leak into other tests."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path_factory.mktemp("moto") / "moto-server.log"
+    server = Daemon([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], log).start()
     try:
-        wait_for_port(port, timeout=30)
+        server.wait_for_port(port, timeout=30)
         yield _populate(IamWorld(f"http://127.0.0.1:{port}"))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
 
 
 def _populate(world: IamWorld) -> IamWorld:
