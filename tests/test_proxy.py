@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 from conftest import Env, Tinyproxy, free_port, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ecrtui.core.sanitize import clean, remember_url
 from ecrtui.standins.ecr_public import EcrPublicStandin
 
 FAST = ("--max-attempts", "1", "--timeout", "5")
@@ -180,3 +183,26 @@ def test_a_malformed_proxy_url_is_a_usage_error_and_redacted(env: Env, tinyproxy
     assert "http://***@127.0.0.1:notaport" in result.stderr
     assert "bad-url-pw" not in all_output(result)
     assert not env.docker_config.exists()
+
+
+# --- the one redaction, over any password (issue 10, defect 3) ----------------------------
+
+AWKWARD = st.text(alphabet=st.sampled_from("abcXYZ019/\\@: %#?!$&'()*+,;=~-._\t"), min_size=6, max_size=24)
+
+
+@settings(max_examples=300, deadline=None)
+@given(password=AWKWARD.filter(lambda p: p.strip() and not p.isspace()), scheme=st.sampled_from(["http://", ""]))
+def test_no_password_survives_the_redaction_whatever_it_holds(password: str, scheme: str) -> None:
+    """A proxy URL as written (escaped or not), quoted as botocore, urllib3 and ecrtui quote
+    it: neither the password nor the `user:password` it forms is left in the message."""
+    url = f"{scheme}opsuser:{password}@proxy.example:3128"
+    remember_url(url)
+    for message in (
+        f"cannot connect to the proxy {url}",
+        f"Failed to parse: {url!r}",
+        f"ProxyError('Unable to connect to proxy', {url.encode()!r})",
+    ):
+        shown = clean(message)
+        assert f"opsuser:{password}" not in shown
+        assert password.strip() not in shown or len(password.strip()) < 4
+        assert not any(ord(c) < 32 for c in shown)

@@ -68,8 +68,8 @@ def remember_url(url: str | None) -> None:
         for info in {userinfo, unquote(userinfo)}:
             password = info.partition(":")[2]
             pieces = {p for p in (*_CUTS.split(info), *_CUTS.split(password)) if len(p) >= _MIN_PIECE}
-            for piece in {info, *pieces, *([password] if len(password) >= _MIN_PASSWORD else [])}:
-                if piece:
+            for piece in {info, password, *pieces}:
+                if len(piece) >= _MIN_PASSWORD:  # the generic URL patterns cover shorter ones
                     for form in _forms(piece):
                         _remembered[form] = "***"
 
