@@ -80,3 +80,22 @@ def test_finch_reads_its_own_file_and_helper_install_there_fixes_it(env: Env) ->
     assert json.loads((finch / "config.json").read_text())["credHelpers"] == {HOST: "ecrtui"}
     _code, document, _ = doctor_cli(env, "--config", str(config), "--target", "dev")
     assert json_checks(document, "local.runtime.finch") == []
+
+
+def test_nerdctl_and_a_stale_public_entry_is_warned(env: Env, tmp_path: Path) -> None:
+    """nerdctl is found on PATH, as the check looks for it (an empty executable stands in
+    for its presence: nerdctl itself is not installable here)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    nerdctl = bin_dir / "nerdctl"
+    nerdctl.write_text("")
+    nerdctl.chmod(0o755)
+    _docker_config(env, {"auths": {"public.ecr.aws": {"auth": "QVdTOmV4cGlyZWQ="}}})
+    config = _profiles(env)
+    _code, document, _ = doctor_cli(env, "--config", str(config), "--target", "dev")
+    assert json_checks(document, "local.runtime.nerdctl") == [], "no nerdctl on PATH"
+    env.vars["PATH"] = f"{bin_dir}:{env.vars['PATH']}"
+    _code, document, _ = doctor_cli(env, "--config", str(config), "--target", "dev")
+    [found] = json_checks(document, "local.runtime.nerdctl")
+    assert found["status"] == "warn" and "403" in found["finding"]
+    assert "nerdctl logout public.ecr.aws" in found["remediation"]
