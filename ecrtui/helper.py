@@ -267,7 +267,7 @@ class Helper:
         return json.dumps(hosts, separators=(",", ":")) + "\n"
 
 
-def _printable(text: str) -> str:
+def _echo(text: str) -> str:
     """`text` cut short and without control characters, for an echo on stdout."""
     return "".join(c if c.isprintable() else "?" for c in text[:40])
 
@@ -302,7 +302,7 @@ def main(
         out.write(USAGE + "\n")
         return 1
     if action not in actions:
-        out.write(f"Unknown credential action `{_printable(action)}`\n")
+        out.write(f"Unknown credential action `{_echo(action)}`\n")
         return 1
     request = _read_request(sys.stdin if stdin is None else stdin)
     try:

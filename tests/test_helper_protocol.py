@@ -19,8 +19,7 @@ from conftest import REPO, Env, require_binary
 from helper_fixtures import start_secret_service
 from helper_support import use_secret_service
 from support import hygiene
-
-from ecrtui.standins.secret_service import SecretServiceSession
+from support.secret_service import SecretServiceSession
 
 pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 
