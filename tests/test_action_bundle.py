@@ -257,3 +257,31 @@ def test_bundled_ecrtui_is_the_one_that_runs(tmp_path: Path) -> None:
     for entry in lines[3:]:
         assert "site-packages" not in entry and str(tmp_path) not in entry, entry
         assert Path(entry).is_relative_to(Path(sys.base_prefix)) or Path(entry).is_relative_to(stdlib), entry
+
+
+def test_the_bundle_without_keyring_runs_commands_that_read_the_cache(env: Env, tmp_path: Path) -> None:
+    """The bundle has no keyring: a command that opens the token cache (status) treats it
+    as no backend at all, never an ImportError traceback."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-S",
+            str(REPO / "action" / "run_ecrtui.py"),
+            "status",
+            "--output",
+            "json",
+            "--registries",
+            "123456789012",
+            "--region",
+            "us-east-1",
+        ],
+        env=env.vars,
+        cwd=REPO / "action",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "keyring" not in done.stderr
+    assert '"cached": null' in done.stdout
