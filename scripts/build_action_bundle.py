@@ -57,6 +57,7 @@ DROPPED_PARTS = (
     "_yaml/",
 )
 PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")  # bytecode is written for those found here
+REQUIRED_PYTHONS = ("3.10", "3.11", "3.12", "3.13")  # what GitHub-hosted runners have
 WHEEL_CACHE = Path(os.environ.get("ECRTUI_BUNDLE_WHEELS", Path.home() / ".cache" / "ecrtui" / "bundle-wheels"))
 
 
@@ -240,7 +241,14 @@ def build(out: Path, *, bytecode: bool = True, cache: Path = WHEEL_CACHE) -> Non
             target.write_bytes(data)
         (staging / "BUNDLE.json").write_bytes(manifest(files, wheels))
         if bytecode:
-            compile_bytecode(staging, interpreters())
+            found = interpreters()
+            missing = [v for v in REQUIRED_PYTHONS if v not in found]
+            if missing:
+                raise SystemExit(
+                    f"build_action_bundle: no Python {', '.join(missing)} here to compile the bundle's bytecode with "
+                    "(install them, e.g. with pyenv; a bundle without it compiles on every fresh runner)"
+                )
+            compile_bytecode(staging, found)
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
