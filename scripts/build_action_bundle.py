@@ -57,6 +57,7 @@ DROPPED_PARTS = (
     "_yaml/",
 )
 PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")  # bytecode is written for those found here
+REQUIRED_PYTHONS = ("3.10", "3.11", "3.12", "3.13")  # what GitHub-hosted runners have
 WHEEL_CACHE = Path(os.environ.get("ECRTUI_BUNDLE_WHEELS", Path.home() / ".cache" / "ecrtui" / "bundle-wheels"))
 
 
@@ -228,6 +229,19 @@ def compile_bytecode(out: Path, pythons: dict[str, str]) -> None:
         subprocess.run([program, "-I", "-S", "-c", script, str(out / "lib")], check=True)
 
 
+def keep_unchanged_bytecode(new: Path, old: Path) -> None:
+    """marshal's output varies from run to run for the same code; where the header (magic,
+    flags, source hash) is the same, the existing .pyc is as valid: keep its bytes, so a
+    rebuild changes only the bytecode of changed sources."""
+    for pyc in new.rglob("*.pyc"):
+        previous = old / pyc.relative_to(new)
+        if previous.is_file():
+            with previous.open("rb") as handle:
+                header = handle.read(16)
+            if header == pyc.read_bytes()[:16]:
+                shutil.copyfile(previous, pyc)
+
+
 def build(out: Path, *, bytecode: bool = True, cache: Path = WHEEL_CACHE) -> None:
     wheels = fetch_wheels(cache)
     files = dict(dependency_files(wheels))
@@ -240,7 +254,16 @@ def build(out: Path, *, bytecode: bool = True, cache: Path = WHEEL_CACHE) -> Non
             target.write_bytes(data)
         (staging / "BUNDLE.json").write_bytes(manifest(files, wheels))
         if bytecode:
-            compile_bytecode(staging, interpreters())
+            found = interpreters()
+            missing = [v for v in REQUIRED_PYTHONS if v not in found]
+            if missing:
+                raise SystemExit(
+                    f"build_action_bundle: no Python {', '.join(missing)} here to compile the bundle's bytecode with "
+                    "(install them, e.g. with pyenv; a bundle without it compiles on every fresh runner)"
+                )
+            compile_bytecode(staging, found)
+            if out.exists():
+                keep_unchanged_bytecode(staging, out)
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)

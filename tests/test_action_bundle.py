@@ -257,3 +257,104 @@ def test_bundled_ecrtui_is_the_one_that_runs(tmp_path: Path) -> None:
     for entry in lines[3:]:
         assert "site-packages" not in entry and str(tmp_path) not in entry, entry
         assert Path(entry).is_relative_to(Path(sys.base_prefix)) or Path(entry).is_relative_to(stdlib), entry
+
+
+def test_the_bundle_without_keyring_runs_commands_that_read_the_cache(env: Env, tmp_path: Path) -> None:
+    """The bundle has no keyring: a command that opens the token cache (status) treats it
+    as no backend at all, never an ImportError traceback."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-S",
+            str(REPO / "action" / "run_ecrtui.py"),
+            "status",
+            "--output",
+            "json",
+            "--registries",
+            "123456789012",
+            "--region",
+            "us-east-1",
+        ],
+        env=env.vars,
+        cwd=REPO / "action",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "keyring" not in done.stderr
+    assert '"cached": null' in done.stdout
+
+
+UPSTREAM = Path(os.environ.get("ECRTUI_UPSTREAM_ACTION", Path.home() / ".cache" / "ecrtui" / "amazon-ecr-login"))
+
+
+def test_parity_with_the_upstream_action(env: Env, tmp_path: Path) -> None:
+    """The upstream Action (its released dist/, when present here) and ecrtui's, run as the
+    runner runs them with the same inputs: the same outputs, masks and `registries` state,
+    and the post steps log out of the same hosts. The upstream shells out to `docker`: a
+    recording one is first on PATH."""
+    from test_github_mode import parse_file_commands, step_environment
+
+    if not (UPSTREAM / "dist" / "index.js").is_file():
+        pytest.skip(f"the upstream Action's release is not in {UPSTREAM} (set ECRTUI_UPSTREAM_ACTION)")
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    argv_log = tmp_path / "docker-argv"
+    (bin_folder / "docker").write_text(f'#!/bin/sh\necho "$@" >> {argv_log}\necho "Login Succeeded"\n')
+    (bin_folder / "docker").chmod(0o755)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    inputs = {
+        "INPUT_REGISTRIES": "123456789012,111111111111",
+        "INPUT_REGISTRY-TYPE": "private",
+        "INPUT_MASK-PASSWORD": "true",
+        "INPUT_SKIP-LOGOUT": "false",
+    }
+    seen = {}
+    for name, main, post in (
+        ("upstream", UPSTREAM / "dist" / "index.js", UPSTREAM / "dist" / "cleanup" / "index.js"),
+        ("ecrtui", REPO / "action" / "main.js", REPO / "action" / "post.js"),
+    ):
+        folder = tmp_path / name
+        folder.mkdir()
+        steps = []
+        state: dict[str, str] = {}
+        for number, script in enumerate((main, post), 1):
+            variables, output, saved = step_environment(env.vars, folder, number)
+            variables.update(inputs, PATH=f"{bin_folder}:{env.vars['PATH']}", GITHUB_WORKSPACE=str(workspace))
+            variables.update({f"STATE_{k}": v for k, v in state.items()}, ECRTUI_PYTHON=sys.executable)
+            done = subprocess.run(
+                ["node", str(script)], env=variables, cwd=workspace, capture_output=True, text=True, timeout=60
+            )
+            assert done.returncode == 0, f"{name} {script.name}: {done.stdout}{done.stderr}"
+            state = dict(parse_file_commands(saved.read_text()))
+            steps.append((done.stdout, dict(parse_file_commands(output.read_text())), state))
+            if name == "ecrtui" and number == 1:  # what ecrtui wrote itself, with the passwords
+                written = sorted(
+                    h for h in env.docker_auths() if password_in(env.docker_config, h) == h[:12] + "-auth-token"
+                )
+        (main_out, outputs, main_state), (post_out, _, _) = steps
+        masks = sorted(line for line in main_out.splitlines() if line.startswith("::add-mask::"))
+        if name == "upstream":
+            calls = argv_log.read_text().splitlines()
+            # `login -u AWS -p <password> https://<host>`: the password must be the host's token
+            logins = sorted(
+                c.split()[-1].removeprefix("https://")
+                for c in calls
+                if c.startswith("login") and c.split()[4].startswith(c.split()[-1].removeprefix("https://")[:12])
+            )
+            logouts = sorted(c.split()[-1] for c in calls if c.startswith("logout"))
+        else:
+            logins = written
+            logouts = sorted(
+                line.removeprefix("Logged out of ")
+                for line in post_out.splitlines()
+                if line.startswith("Logged out of ")
+            )
+        seen[name] = (outputs, masks, main_state.get("registries"), logins, logouts)
+    assert seen["ecrtui"][:3] == seen["upstream"][:3]
+    assert seen["ecrtui"][4] == seen["upstream"][4] == sorted(seen["upstream"][2].split(","))
+    assert seen["ecrtui"][3] == seen["upstream"][3] == sorted(seen["upstream"][2].split(","))
+    assert not env.docker_auths()  # ecrtui's post step left nothing behind

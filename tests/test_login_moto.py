@@ -377,3 +377,37 @@ def test_a_helper_that_fails_to_store_leaves_the_file_alone(env: Env) -> None:
     assert code == 1
     assert "keychain locked" in record["error"]
     assert env.docker_config.read_bytes() == before
+
+
+def test_role_arn_flag_assumes_the_role_for_an_ad_hoc_target(env: Env) -> None:
+    """`--role-arn`: moto's STS hands the role credentials of its account, and ECR then
+    answers for that account's registry, so the host proves AssumeRole happened first."""
+    (env.home / ".aws" / "credentials").write_text(
+        "[ci]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
+    )
+    role = "arn:aws:iam::998877665544:role/ecr-push"
+    code, results, stderr = login_json(env, "--profile", "ci", "--region", "eu-west-1", "--role-arn", role)
+    assert code == 0, stderr
+    assert [(r["registry"], r["account"], r["status"]) for r in results] == [
+        (host("998877665544", "eu-west-1"), "998877665544", "ok")
+    ]
+    assert decoded(env.docker_auths()[host("998877665544", "eu-west-1")]) == "AWS:998877665544-auth-token"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["arn:aws:iam::123456789012:user/me", "arn:aws:iam::12345:role/x", "role/x", "arn:aws:iam::123456789012:role/"],
+)
+def test_role_arn_flag_refuses_what_is_not_a_role(env: Env, value: str) -> None:
+    done = run_cli(env, "login", "--region", "us-east-1", "--role-arn", value)
+    assert done.returncode == 2
+    assert "--role-arn" in done.stderr and "is not an IAM role ARN" in done.stderr
+    assert "arn:aws:iam::123456789012:role/NAME" in done.stderr
+    assert not env.docker_config.exists()
+
+
+def test_role_arn_flag_is_for_ad_hoc_targets_only(env: Env) -> None:
+    profiles = env.write_profiles("targets:\n  - name: own\n    region: us-east-1\n")
+    done = run_cli(env, "login", "--config", str(profiles), "--all", "--role-arn", "arn:aws:iam::998877665544:role/x")
+    assert done.returncode == 2
+    assert "--role-arn" in done.stderr and "ad-hoc target" in done.stderr

@@ -35,6 +35,7 @@ import atexit
 import datetime as dt
 import hashlib
 import importlib
+import importlib.util
 import json
 import os
 import queue
@@ -251,6 +252,8 @@ def open_backend(
     # Imports happen here, outside the deadline: on a busy machine keyring's take seconds,
     # which is slowness, not a hung keyring (and a thread abandoned mid-import would hold
     # the import lock).
+    if importlib.util.find_spec("keyring") is None:  # the GitHub Action's bundle ships without it
+        raise _no_backend("the keyring package is not installed")
     explicit = env.get("PYTHON_KEYRING_BACKEND", "").strip()
     modules = ["keyring.core", (explicit or _native_backend(env) or "").rpartition(".")[0]]
     if not explicit and _native_backend(env) == _NATIVE_BACKENDS["linux"]:

@@ -14,8 +14,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from ecrtui.core.errors import ConfigError, UsageError
 from ecrtui.core.models import WRITER_NAMES, SourceLocation, Target
@@ -29,6 +28,9 @@ from ecrtui.core.registry import (
     is_role_arn,
     parse_registry,
 )
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_TARGETS = 2000
@@ -226,6 +228,9 @@ def load_profiles_file(path: Path) -> ProfilesFile:
         raise ConfigError(f"{shown}:{line}: the file is not UTF-8 text", remediation="save it as UTF-8") from None
     if "\x00" in text:
         raise ConfigError(f"profiles file {shown} is binary, not YAML", remediation="is it the right file?")
+    global yaml
+    import yaml  # only with a profiles file: a CI step (most have none) never pays for it
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
