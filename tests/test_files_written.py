@@ -17,7 +17,8 @@ from support.doctor import json_checks
 
 SECURITY = (REPO / "SECURITY.md").read_text()
 seen: dict[Path, int] = {}
-CREDENTIAL_FILES = ("config.json", "auth.json", "registry.json", "helper-install.json")
+# The files written under a lock of their own beside them (`.<file>.lock`).
+CREDENTIAL_FILES = ("config.json", "auth.json", "registry.json", "helper-install.json", "written.json")
 
 
 def run(env: Env, *args: str, program: str = "ecrtui", stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -36,6 +37,8 @@ def documented_as(name: str) -> str:
         inner = name[1:].removesuffix(suffix) if name.startswith(".") else ""
         if name.endswith(suffix) and inner in CREDENTIAL_FILES:
             return f"`.<file>{suffix}`"
+    if re.fullmatch(r"[\w.-]+-[0-9a-f]{12}\.lock", name):
+        return "refresh/<host>-<hash>.lock"  # the helper's per-host refresh lock
     chosen = {"auth.json": "$REGISTRY_AUTH_FILE", "registry.json": "$HELM_REGISTRY_CONFIG"}  # this test's names
     return f"`{chosen.get(name, name)}`" if f"`{chosen.get(name, name)}`" in SECURITY else name
 

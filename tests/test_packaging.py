@@ -34,6 +34,12 @@ pytestmark = pytest.mark.e2e
 # Every file of the wheel. A file added to or removed from the package must be added to or
 # removed from this list too: nothing ships (or goes missing) by accident.
 PACKAGE_FILES = [
+    "ecrtui/core/diagnose/client_checks.py",
+    "ecrtui/core/sanitize.py",
+    "ecrtui/core/written.py",
+    "ecrtui/pipes.py",
+    "ecrtui/standins/registries.py",
+    "ecrtui/tui/crash.py",
     "ecrtui/__init__.py",
     "ecrtui/__main__.py",
     "ecrtui/demo.py",
