@@ -108,8 +108,8 @@ def probe_login(ctx: DoctorContext, host: str, username: str, password: str) -> 
         return ctx.probe(ProbeRequest(url=url, headers={"Authorization": basic}, proxy=proxy, timeout=ctx.timeout))
 
     result = get(f"https://{host}/v2/")
-    loopback = is_loopback(host)
-    if not result.answered and result.error_kind in ("tls", "connect") and loopback:
+    # Resolved only where it decides something: a name lookup is itself traffic.
+    if not result.answered and result.error_kind in ("tls", "connect") and is_loopback(host):
         result = get(f"http://{host}/v2/")
     challenge = {k.lower(): v for k, v in result.headers.items()}.get("www-authenticate", "")
     if result.status == 401 and challenge.lower().startswith("bearer "):
@@ -117,7 +117,7 @@ def probe_login(ctx: DoctorContext, host: str, username: str, password: str) -> 
         realm = fields.get("realm", "").strip('"')
         if realm.startswith(("https://", "http://")):
             # The password goes to the registry itself only, and in the clear only on loopback.
-            trusted = _same_authority(realm, host) and (realm.startswith("https://") or loopback)
+            trusted = _same_authority(realm, host) and (realm.startswith("https://") or is_loopback(host))
             if not trusted:
                 return ProbeResult(
                     realm,
