@@ -40,6 +40,8 @@ NOT_RUNNABLE: dict[str, str] = {
         "no Docker engine on this machine; tests/test_registry_e2e.py pulls and pushes with skopeo using the same credentials"
     ),
     "make test": "it is the command that runs this test (.ci/run)",
+    "make test-e2e": "runs part of the suite this test belongs to (make test runs all of it)",
+    "make test-unit": "runs part of the suite this test belongs to, this test included (make test runs all of it)",
     "make bench": "takes minutes and measures, it does not test; run by hand",
 }
 
