@@ -180,7 +180,7 @@ class IdentityCenterState:
         grant = body.get("grantType")
         if grant == REFRESH_GRANT:
             owner = self.refresh_tokens.pop(str(body.get("refreshToken")), None)
-            if owner != body.get("clientId"):
+            if owner is None or owner != body.get("clientId"):
                 return _oidc_error("InvalidGrantException", "invalid_grant", "the refresh token is not valid")
             return 200, self._issue_token(owner)
         if grant != DEVICE_GRANT:
