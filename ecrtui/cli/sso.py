@@ -42,9 +42,17 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Ss
     return resolve_config(sso_session=args.sso_session, profile=args.profile, environ=environ)
 
 
-def factory_from_args(args: argparse.Namespace, environ: Mapping[str, str], pool: int = 10) -> ClientFactory:
+def factory_from_args(
+    args: argparse.Namespace, environ: Mapping[str, str], pool: int = 10, max_attempts: int = 3
+) -> ClientFactory:
     proxy = check_proxy_url(args.http_proxy) if args.http_proxy else None
-    settings = AwsSettings(timeout=args.timeout or 10.0, http_proxy=proxy, environ=environ, max_pool_connections=pool)
+    settings = AwsSettings(
+        max_attempts=max_attempts,
+        timeout=args.timeout or 10.0,
+        http_proxy=proxy,
+        environ=environ,
+        max_pool_connections=pool,
+    )
     return ClientFactory(settings)
 
 

@@ -1,0 +1,85 @@
+"""`ecrtui discover (--sso-session NAME | --profile PROFILE) [--region R ...] [--role NAME ...]
+[--output text|json] [--write PATH] [--prune]`: every account and role of the signed-in
+user in IAM Identity Center; with --write, one target per (account, role) in the profiles
+file (docs/identity-center.md). JSON: `{"version": 1, "sso_session": ..., "accounts": [...]}`.
+Exit 0, 1 when Identity Center could not be listed, 2 for configuration."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from ecrtui.cli.args import _positive_int
+from ecrtui.cli.exit_codes import ExitCode
+from ecrtui.cli.sso import config_from_args, factory_from_args, sso_source_options
+from ecrtui.core.discover import DEFAULT_JOBS, choose, discover
+from ecrtui.core.errors import UsageError
+from ecrtui.core.registry import check_region
+from ecrtui.core.sso import check_role_name
+from ecrtui.core.sso_targets import plan_targets, write_targets
+
+JSON_VERSION = 1
+DISCOVERY_MAX_ATTEMPTS = 5  # throttling is likely with hundreds of accounts: back off longer
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sso_source_options(parser)
+    parser.add_argument(
+        "--region", metavar="R", action="append", default=[], help="a region of each account's registry (repeatable)"
+    )
+    parser.add_argument("--role", metavar="NAME", action="append", default=[], help="only this role (repeatable)")
+    parser.add_argument("--output", choices=("text", "json"), default="text", help="result format (default text)")
+    parser.add_argument("--write", metavar="PATH", help="add one target per (account, role) to this profiles file")
+    parser.add_argument("--prune", action="store_true", help="with --write: remove generated targets that are gone")
+    parser.add_argument(
+        "--jobs", metavar="N", type=_positive_int, help=f"calls in flight at once (default {DEFAULT_JOBS})"
+    )
+
+
+def run(args: argparse.Namespace) -> ExitCode:
+    environ = dict(os.environ)
+    regions = tuple(dict.fromkeys(check_region(r, where="--region") for r in args.region))
+    roles = tuple(dict.fromkeys(check_role_name(r, "--role") for r in args.role))
+    if args.write and not regions:
+        raise UsageError("--write needs the registries' regions", remediation="add --region us-east-1 (repeatable)")
+    if args.prune and not args.write:
+        raise UsageError("--prune only works with --write", remediation="add --write PATH")
+    config = config_from_args(args, environ)
+    if args.write and config.session_name is None:
+        raise UsageError(
+            "--write needs an sso-session: targets name it (legacy profiles have none)",
+            remediation="add an [sso-session NAME] to ~/.aws/config and pass --sso-session NAME",
+        )
+    jobs = args.jobs or DEFAULT_JOBS
+    factory = factory_from_args(args, environ, pool=jobs, max_attempts=DISCOVERY_MAX_ATTEMPTS)
+    found = discover(config, factory, jobs=jobs, environ=environ)
+    chosen = choose(found, roles)
+    session = config.session_name or config.profile or "default"
+    if args.output == "json":
+        document = {
+            "version": JSON_VERSION,
+            "sso_session": config.session_name,
+            "accounts": [a.record() for a in chosen],
+        }
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for account in chosen:
+            sys.stdout.write(f"{account.account_id}  {account.account_name}  {', '.join(account.roles)}\n")
+        pairs = sum(len(a.roles) for a in chosen)
+        sys.stderr.write(f"ecrtui: {len(chosen)} accounts, {pairs} roles in IAM Identity Center {config.label}\n")
+    if args.write:
+        targets = plan_targets(session, chosen, regions)
+        every_pair = {(a.account_id, r) for a in found for r in a.roles}
+        result = write_targets(Path(args.write).expanduser(), session, targets, all_pairs=every_pair, prune=args.prune)
+        if result.changed:
+            sys.stderr.write(
+                f"ecrtui: wrote {result.kept} targets of sso-session {session} to {result.path} "
+                f"({len(result.added)} new, {len(result.removed)} removed)\n"
+            )
+        else:
+            sys.stderr.write(f"ecrtui: {result.path} already has these {result.kept} targets: unchanged\n")
+    return ExitCode.OK
