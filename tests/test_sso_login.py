@@ -295,3 +295,15 @@ def test_a_revoked_registration_is_replaced_and_one_revoked_mid_sign_in_fails(
     assert revoked.returncode == 1
     assert "registration of ecrtui was revoked" in one_line_error(revoked)
     assert json.loads(token_file(sso_env).read_text()) == before
+
+
+def test_the_secret_scan_catches_identity_center_secrets_and_sign_in_prints_none(
+    sso_env: Env, identity_center: IdentityCenterStandin
+) -> None:
+    from support.hygiene import find_secrets
+
+    result = sign_in(sso_env, identity_center, "--sso-session", "corp", "--no-browser")
+    cached = json.loads(token_file(sso_env).read_text())
+    secrets = [cached[k] for k in ("accessToken", "refreshToken", "clientSecret")]
+    assert [found for _, found in find_secrets(" ".join(secrets))] == secrets  # the scan would see a leak
+    assert find_secrets(result.stdout + result.stderr, extra=identity_center.state.handed_out) == []

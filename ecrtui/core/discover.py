@@ -1,9 +1,9 @@
 """Discovery: every account and role the signed-in user has in IAM Identity Center.
 
 ListAccounts pages are read one after another (each needs the last one's token), and
-each account's ListAccountRoles starts as soon as its page arrives, on a pool of threads;
-one semaphore bounds every call in flight, the listing's included. Throttling is retried
-by botocore's standard retry mode. Every value of the answers is checked before use.
+each account's ListAccountRoles starts as soon as its page arrives, on a pool of threads.
+At most `jobs` calls are in flight, the listing's included (it keeps one slot of its own).
+Throttling is retried by botocore's standard retry mode. Every answer is checked before use.
 """
 
 from __future__ import annotations
@@ -51,10 +51,13 @@ class _Portal:
         self.settings = factory.settings
         self.token = token
         self.config = config
-        self.bound = threading.BoundedSemaphore(jobs)
+        # One slot of the bound is the listing's own: its pages are the critical path, and
+        # waiting behind role calls for a slot would stall every account after them.
+        self.roles_bound = threading.BoundedSemaphore(max(1, jobs - 1))
+        self.listing_bound = self.roles_bound if jobs == 1 else threading.BoundedSemaphore(1)
 
     def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        with self.bound:
+        with self.listing_bound if operation == "list_accounts" else self.roles_bound:
             try:
                 answer: dict[str, Any] = getattr(self.client, operation)(accessToken=self.token, **kwargs)
             except Exception as error:
@@ -108,7 +111,7 @@ def discover(
                     found.append(role)
         return tuple(sorted(set(found)))
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="ecrtui-discover") as pool:
+    with ThreadPoolExecutor(max_workers=max(1, jobs - 1), thread_name_prefix="ecrtui-discover") as pool:
         try:
             for page in portal.pages("list_accounts", "accountList"):
                 for item in page:
