@@ -214,3 +214,24 @@ def test_sso_target_keys_are_validated_with_file_and_line(sso_env: Env) -> None:
         result = run_cli(sso_env, "status", "--config", str(profiles), "--all")
         assert result.returncode == 2
         assert f"{profiles}:2:" in one_line_error(result) and message in result.stderr, result.stderr
+
+
+def test_parallel_logins_renew_an_expired_sign_in_once(sso_env: Env, identity_center: IdentityCenterStandin) -> None:
+    from sso_support import token_file
+
+    signed_in(sso_env, identity_center)
+    profiles = sso_env.home / "t.yaml"
+    assert (
+        run_cli(
+            sso_env, "discover", "--sso-session", "corp", "--region", "us-east-1", "--write", str(profiles)
+        ).returncode
+        == 0
+    )
+    cached = json.loads(token_file(sso_env).read_text())
+    token_file(sso_env).write_text(json.dumps({**cached, "expiresAt": "2020-01-01T00:00:00Z"}))
+    control(identity_center, "expire-tokens")
+    before = len(calls(identity_center))
+    result = run_cli(sso_env, "login", "--config", str(profiles), "--all")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert calls(identity_center)[before:].count("CreateToken") == 1
+    assert json.loads(token_file(sso_env).read_text())["accessToken"] != cached["accessToken"]

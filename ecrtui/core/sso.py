@@ -635,7 +635,8 @@ def role_credentials(role: SsoRole, factory: ClientFactory, environ: Mapping[str
     config = resolve_config(sso_session=role.session, environ=environ)
 
     def load(start_url: str, session_name: str | None = None) -> dict[str, Any]:
-        token = current_token(config, factory, environ)
+        # Once per process and session: parallel logins must not each spend the refresh token.
+        token = factory._once(("sso-token", config.cache_key), lambda: current_token(config, factory, environ))
         return {"accessToken": token, "expiresAt": format_time(_utcnow() + dt.timedelta(minutes=5))}
 
     fetcher = SSOCredentialFetcher(
