@@ -16,7 +16,7 @@ from ecrtui.cli.args import _seconds
 from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.proxy import check_proxy_url
-from ecrtui.core.sso import REFRESH_WINDOW, DeviceAuthorization, SignIn, SsoConfig, resolve_config
+from ecrtui.core.sso import REFRESH_WINDOW, DeviceAuthorization, SignIn, SsoConfig, has_display, resolve_config
 
 
 def sso_source_options(parser: argparse.ArgumentParser) -> None:
@@ -54,12 +54,6 @@ def factory_from_args(
         max_pool_connections=pool,
     )
     return ClientFactory(settings)
-
-
-def has_display(environ: Mapping[str, str]) -> bool:
-    if sys.platform in ("darwin", "win32"):
-        return not environ.get("SSH_CONNECTION")
-    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 
 
 def run(args: argparse.Namespace) -> ExitCode:

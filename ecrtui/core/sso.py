@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -192,6 +193,21 @@ def _region(region: str | None, where: str) -> str:
         raise
     except Exception as error:  # check_region raises UsageError: here it is the config file's fault
         raise ConfigError(str(error), remediation="fix sso_region") from None
+
+
+def has_display(environ: Mapping[str, str]) -> bool:
+    """Whether a browser can open here: a desktop session, not a bare SSH login."""
+    if sys.platform in ("darwin", "win32"):
+        return not environ.get("SSH_CONNECTION")
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
+def sso_sessions(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The names of the [sso-session NAME] sections of ~/.aws/config."""
+    parser = _read_ini(aws_config_paths(environ)[0])
+    if parser is None:
+        return []
+    return [s[len("sso-session ") :].strip() for s in parser.sections() if s.startswith("sso-session ")]
 
 
 # --- the token cache ------------------------------------------------------------------------
