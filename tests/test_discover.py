@@ -235,3 +235,20 @@ def test_parallel_logins_renew_an_expired_sign_in_once(sso_env: Env, identity_ce
     assert result.returncode == 0, result.stdout + result.stderr
     assert calls(identity_center)[before:].count("CreateToken") == 1
     assert json.loads(token_file(sso_env).read_text())["accessToken"] != cached["accessToken"]
+
+
+def test_the_doctor_examines_a_target_naming_identity_center(
+    sso_env: Env, identity_center: IdentityCenterStandin
+) -> None:
+    signed_in(sso_env, identity_center)
+    profiles = sso_env.write_profiles(
+        "targets:\n  - {name: dev, sso_session: corp, account: '100000000002', role: Developer, region: us-east-1,"
+        " registries: ['100000000002']}\n"
+    )
+    result = run_cli(sso_env, "doctor", "--config", str(profiles), "--all", "--output", "json")
+    checks = {c["id"]: c for t in json.loads(result.stdout)["targets"] for c in t["checks"]}
+    assert checks["config.profile"]["status"] == "ok"
+    assert "role Developer in account 100000000002 through sso-session corp" in checks["config.profile"]["finding"]
+    assert checks["credentials.provider"]["status"] == "ok", checks["credentials.provider"]
+    assert "IAM Identity Center" in checks["credentials.provider"]["finding"]
+    assert "/federation/credentials" in calls(identity_center)
