@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 
 from conftest import Env, run_cli
 from sso_support import calls, control, sign_in
@@ -252,3 +253,53 @@ def test_the_doctor_examines_a_target_naming_identity_center(
     assert checks["credentials.provider"]["status"] == "ok", checks["credentials.provider"]
     assert "IAM Identity Center" in checks["credentials.provider"]["finding"]
     assert "/federation/credentials" in calls(identity_center)
+
+
+def test_aws_config_profiles_are_generated_on_request_used_by_botocore_and_pruned(
+    sso_env: Env, identity_center: IdentityCenterStandin
+) -> None:
+    signed_in(sso_env, identity_center)
+    profiles = sso_env.home / "t.yaml"
+    args = ("discover", "--sso-session", "corp", "--region", "us-east-1", "--write", str(profiles))
+    assert run_cli(sso_env, *args).returncode == 0
+    assert "[profile" not in sso_env.aws_config.read_text()  # off by default
+    user_config = sso_env.aws_config.read_text() + "\n# mine\n[profile ops]\nregion = eu-west-1\n"
+    sso_env.write_aws_config(user_config)
+    result = run_cli(sso_env, *args, "--aws-config")
+    assert result.returncode == 0, result.stderr
+    text = sso_env.aws_config.read_text()
+    assert text.startswith(user_config)  # the user's part untouched
+    assert "[profile corp-account-002-Admin]\nsso_session = corp\nsso_account_id = 100000000002" in text
+    again = run_cli(sso_env, *args, "--aws-config")
+    assert again.returncode == 0 and sso_env.aws_config.read_text() == text
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import boto3; print(boto3.Session(profile_name='corp-account-002-Admin')"
+            ".get_credentials().get_frozen_credentials().access_key[:4])",
+        ],
+        env=sso_env.vars,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert checked.stdout.strip() == "ASIA", checked.stderr
+    control(identity_center, "remove-role", {"account_id": "100000000002", "role": "Admin"})
+    pruned = run_cli(sso_env, *args, "--aws-config", "--prune")
+    assert pruned.returncode == 0, pruned.stderr
+    assert "corp-account-002-Admin" not in sso_env.aws_config.read_text()
+    assert "account-002/Admin" not in profiles.read_text()
+
+
+def test_an_aws_config_clash_writes_neither_file(sso_env: Env, identity_center: IdentityCenterStandin) -> None:
+    signed_in(sso_env, identity_center)
+    clash = sso_env.aws_config.read_text() + "[profile corp-account-000-ReadOnly]\nregion = eu-west-1\n"
+    sso_env.write_aws_config(clash)
+    profiles = sso_env.home / "t.yaml"
+    args = ("discover", "--sso-session", "corp", "--region", "us-east-1", "--write", str(profiles), "--aws-config")
+    result = run_cli(sso_env, *args)
+    assert result.returncode == 2
+    assert "already has [profile corp-account-000-ReadOnly]" in one_line_error(result)
+    assert not profiles.exists() and sso_env.aws_config.read_text() == clash

@@ -15,11 +15,13 @@ from pathlib import Path
 from ecrtui.cli.args import _positive_int
 from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.cli.sso import config_from_args, factory_from_args, sso_source_options
+from ecrtui.core.config import aws_config_paths
 from ecrtui.core.discover import DEFAULT_JOBS, choose, discover
 from ecrtui.core.errors import UsageError
 from ecrtui.core.registry import check_region
 from ecrtui.core.sso import check_role_name
-from ecrtui.core.sso_targets import plan_targets, write_targets
+from ecrtui.core.sso_profiles import write_aws_profiles
+from ecrtui.core.sso_targets import WriteResult, plan_targets, write_targets
 
 JSON_VERSION = 1
 DISCOVERY_MAX_ATTEMPTS = 5  # throttling is likely with hundreds of accounts: back off longer
@@ -35,6 +37,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--write", metavar="PATH", help="add one target per (account, role) to this profiles file")
     parser.add_argument("--prune", action="store_true", help="with --write: remove generated targets that are gone")
     parser.add_argument(
+        "--aws-config",
+        action="store_true",
+        help="with --write: also write matching [profile ...] sections (marked, prunable) into the AWS config file",
+    )
+    parser.add_argument(
         "--jobs", metavar="N", type=_positive_int, help=f"calls in flight at once (default {DEFAULT_JOBS})"
     )
 
@@ -45,8 +52,8 @@ def run(args: argparse.Namespace) -> ExitCode:
     roles = tuple(dict.fromkeys(check_role_name(r, "--role") for r in args.role))
     if args.write and not regions:
         raise UsageError("--write needs the registries' regions", remediation="add --region us-east-1 (repeatable)")
-    if args.prune and not args.write:
-        raise UsageError("--prune only works with --write", remediation="add --write PATH")
+    if (args.prune or args.aws_config) and not args.write:
+        raise UsageError("--prune and --aws-config only work with --write", remediation="add --write PATH")
     config = config_from_args(args, environ)
     if args.write and config.session_name is None:
         raise UsageError(
@@ -74,12 +81,24 @@ def run(args: argparse.Namespace) -> ExitCode:
     if args.write:
         targets = plan_targets(session, chosen, regions)
         every_pair = {(a.account_id, r) for a in found for r in a.roles}
-        result = write_targets(Path(args.write).expanduser(), session, targets, all_pairs=every_pair, prune=args.prune)
-        if result.changed:
-            sys.stderr.write(
-                f"ecrtui: wrote {result.kept} targets of sso-session {session} to {result.path} "
-                f"({len(result.added)} new, {len(result.removed)} removed)\n"
-            )
-        else:
-            sys.stderr.write(f"ecrtui: {result.path} already has these {result.kept} targets: unchanged\n")
+        path, config_path = Path(args.write).expanduser(), aws_config_paths(environ)[0]
+        for dry_run in (True, False):  # both files checked before either is written
+            result = write_targets(path, session, targets, all_pairs=every_pair, prune=args.prune, dry_run=dry_run)
+            if args.aws_config:
+                profiles = write_aws_profiles(
+                    config_path, session, targets, all_pairs=every_pair, prune=args.prune, dry_run=dry_run
+                )
+        _written(result, f"targets of sso-session {session}")
+        if args.aws_config:
+            _written(profiles, f"[profile] sections of sso-session {session}")
     return ExitCode.OK
+
+
+def _written(result: WriteResult, what: str) -> None:
+    if result.changed:
+        sys.stderr.write(
+            f"ecrtui: wrote {result.kept} {what} to {result.path} "
+            f"({len(result.added)} new, {len(result.removed)} removed)\n"
+        )
+    else:
+        sys.stderr.write(f"ecrtui: {result.path} already has these {result.kept} {what}: unchanged\n")

@@ -248,12 +248,20 @@ def read_json(path: Path) -> dict[str, Any] | None:
 
 def write_json(path: Path, value: Mapping[str, Any]) -> None:
     """Write atomically, mode 0600, in a 0700 directory: a reader sees the old file or the new."""
+    write_text_atomically(path, json.dumps(value), mode=0o600)
+
+
+def write_text_atomically(path: Path, text: str, mode: int | None = None) -> None:
+    """Replace `path` by `text` through a temporary file in its folder (fsync, rename);
+    mode: given, else the file's own, else 0600."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if mode is None:
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".ecrtui-", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o600)
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(value, handle)
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

@@ -98,9 +98,9 @@ def plan_targets(
     return targets
 
 
-def _read_block(lines: list[str], session: str) -> tuple[int, int, str] | None:
+def _read_block(lines: list[str], session: str, markers: tuple[str, str] | None = None) -> tuple[int, int, str] | None:
     """(first line, last line, indent) of the session's block, if the file has one."""
-    begin, end = begin_marker(session), end_marker(session)
+    begin, end = markers or (begin_marker(session), end_marker(session))
     starts = [i for i, line in enumerate(lines) if line.strip() == begin]
     if not starts:
         return None
@@ -174,23 +174,11 @@ def _insertion_point(lines: list[str]) -> tuple[int, str, list[str]]:
     return len(lines), "  ", ["targets:"]
 
 
-def write_targets(
-    path: Path,
-    session: str,
-    discovered: list[GeneratedTarget],
-    *,
-    all_pairs: set[tuple[str, str]],
-    prune: bool,
-) -> WriteResult:
-    """Merge `discovered` into the session's block of `path`. `all_pairs`: every (account,
-    role) the user has now, whatever was chosen, to tell what `prune` may remove."""
-    original = _read(path)
-    lines = original.split("\n")
-    trailing_newline = original.endswith("\n") or not original
-    if lines and lines[-1] == "":
-        lines.pop()
-    block = _read_block(lines, session)
-    existing = _existing(lines, block, session)
+def merge(
+    existing: list[GeneratedTarget], discovered: list[GeneratedTarget], all_pairs: set[tuple[str, str]], prune: bool
+) -> tuple[list[GeneratedTarget], tuple[str, ...], tuple[str, ...]]:
+    """The block's new entries (sorted), the names added, the names pruned: what was
+    discovered now, plus what was there before unless `prune` and it is gone."""
     chosen = {t.key: t for t in discovered}
     merged: dict[tuple[str, str], GeneratedTarget] = {}
     removed = []
@@ -203,7 +191,28 @@ def write_targets(
         merged[target.key] = target
     merged.update(chosen)
     added = tuple(t.name for k, t in chosen.items() if k not in {e.key for e in existing})
-    ordered = sorted(merged.values(), key=lambda t: (t.account_id, t.role))
+    return sorted(merged.values(), key=lambda t: (t.account_id, t.role)), added, tuple(removed)
+
+
+def write_targets(
+    path: Path,
+    session: str,
+    discovered: list[GeneratedTarget],
+    *,
+    all_pairs: set[tuple[str, str]],
+    prune: bool,
+    dry_run: bool = False,
+) -> WriteResult:
+    """Merge `discovered` into the session's block of `path`. `all_pairs`: every (account,
+    role) the user has now, whatever was chosen, to tell what `prune` may remove. With
+    `dry_run`, everything is checked and nothing written."""
+    original = _read(path)
+    lines = original.split("\n")
+    trailing_newline = original.endswith("\n") or not original
+    if lines and lines[-1] == "":
+        lines.pop()
+    block = _read_block(lines, session)
+    ordered, added, removed = merge(_existing(lines, block, session), discovered, all_pairs, prune)
     if block is not None:
         first, last, indent = block
         body = [indent + begin_marker(session)] + [line for t in ordered for line in t.lines(indent)]
@@ -218,8 +227,8 @@ def write_targets(
     text = "\n".join(lines) + ("\n" if trailing_newline else "")
     if text == original:
         return WriteResult(path, False, (), (), len(ordered))
-    _replace_checked(path, text)
-    return WriteResult(path, True, added, tuple(removed), len(ordered))
+    _replace_checked(path, text, commit=not dry_run)
+    return WriteResult(path, True, added, removed, len(ordered))
 
 
 def _read(path: Path) -> str:
@@ -241,8 +250,8 @@ def _read(path: Path) -> str:
     return text
 
 
-def _replace_checked(path: Path, text: str) -> None:
-    """Validate the new text with the profiles loader, then replace the file atomically."""
+def _replace_checked(path: Path, text: str, *, commit: bool = True) -> None:
+    """Validate the new text with the profiles loader, then (`commit`) replace the file atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -259,7 +268,8 @@ def _replace_checked(path: Path, text: str) -> None:
                 f"the targets would make {path} invalid: {error.message.replace(temp, str(path))}",
                 remediation=error.remediation or "rename the clashing target of yours",
             ) from None
-        os.replace(temp, path)
+        if commit:
+            os.replace(temp, path)
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
