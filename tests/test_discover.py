@@ -176,7 +176,7 @@ def test_bad_discover_usage_is_a_configuration_error(sso_env: Env, identity_cent
     for args, message in (
         (("--sso-session", "nope"), "no [sso-session nope]"),
         (("--sso-session", "corp", "--write", "x.yaml"), "--write needs the registries' regions"),
-        (("--sso-session", "corp", "--prune"), "--prune only works with --write"),
+        (("--sso-session", "corp", "--prune"), "--prune and --aws-config only work with --write"),
         (("--sso-session", "corp", "--region", "moon-1"), "moon-1"),
         (("--sso-session", "corp", "--role", "a b"), "is not a role name"),
     ):
