@@ -20,7 +20,8 @@ from benchmarks._common import Goal, Options, Section, Table, environment, inter
 from benchmarks._standins import scratch
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.discover import DEFAULT_JOBS, discover, discover_sequentially
-from ecrtui.core.sso import SignIn, resolve_config
+from ecrtui.core.sso import SignIn
+from ecrtui.core.sso_config import resolve_config
 from ecrtui.standins.identity_center import IdentityCenterStandin, organisation
 
 ACCOUNTS = 300
@@ -100,11 +101,15 @@ def run(options: Options) -> Section:
                 1 if options.quick else options.slow_runs,
                 warmup=False,
             )
-            server.state.reset_stats()
             argv = [sys.executable, "-m", "ecrtui", "discover", "--sso-session", "corp", "--output", "json"]
-            child = run_child(argv, env)
-            child_peak = server.state.max_in_flight
-            child_accounts = len(json.loads(child.stdout)["accounts"]) if child.returncode == 0 else 0
+            children = []
+            child_peak = 0
+            for _ in range(runs):
+                server.state.reset_stats()
+                children.append(run_child(argv, env))
+                child_peak = max(child_peak, server.state.max_in_flight)
+            child = sorted(children, key=lambda c: c.seconds)[len(children) // 2]  # the median run
+            child_accounts = min(len(json.loads(c.stdout)["accounts"]) if c.returncode == 0 else 0 for c in children)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -112,22 +117,31 @@ def run(options: Options) -> Section:
     sequential_wall = median(sequential["sequential (as the AWS CLI)"].wall)
     calls = (ACCOUNTS + 19) // 20 + ACCOUNTS
     table = Table(
-        f"{ACCOUNTS} accounts, {roles} roles, {calls} portal calls at {LATENCY * 1000:.0f} ms: medians",
-        ("way", "wall (s)", "peak calls in flight", "floor (s)"),
+        f"{ACCOUNTS} accounts, {roles} roles, {calls} portal calls at {LATENCY * 1000:.0f} ms: medians "
+        "(in-process CPU includes the stand-in serving the calls)",
+        ("way", "wall (s)", "CPU (s)", "peak calls in flight", "floor (s)"),
     )
     table.add(
         f"ecrtui (in-process), --jobs {DEFAULT_JOBS}",
         f"{parallel_wall:.2f}",
+        f"{median(times[f'ecrtui, --jobs {DEFAULT_JOBS}'].cpu):.2f}",
         peaks["parallel"],
         f"{calls / DEFAULT_JOBS * LATENCY:.2f}",
     )
     table.add(
         "sequential, as the AWS CLI (in-process)",
         f"{sequential_wall:.2f}",
+        f"{median(sequential['sequential (as the AWS CLI)'].cpu):.2f}",
         peaks["sequential"],
         f"{calls * LATENCY:.2f}",
     )
-    table.add("`ecrtui discover --output json`, fresh process", f"{child.seconds:.2f}", child_peak, "")
+    table.add(
+        "`ecrtui discover --output json`, fresh process",
+        f"{child.seconds:.2f}",
+        f"{child.cpu_seconds:.2f}",
+        child_peak,
+        "",
+    )
     section.tables.append(table)
     section.goals.append(
         Goal(

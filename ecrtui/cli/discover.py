@@ -19,7 +19,7 @@ from ecrtui.core.config import aws_config_paths
 from ecrtui.core.discover import DEFAULT_JOBS, choose, discover
 from ecrtui.core.errors import UsageError
 from ecrtui.core.registry import check_region
-from ecrtui.core.sso import check_role_name
+from ecrtui.core.sso_config import check_role_name
 from ecrtui.core.sso_profiles import write_aws_profiles
 from ecrtui.core.sso_targets import WriteResult, plan_targets, write_targets
 

@@ -16,7 +16,8 @@ from ecrtui.cli.args import _seconds
 from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.proxy import check_proxy_url
-from ecrtui.core.sso import REFRESH_WINDOW, DeviceAuthorization, SignIn, SsoConfig, has_display, resolve_config
+from ecrtui.core.sso import REFRESH_WINDOW, DeviceAuthorization, SignIn
+from ecrtui.core.sso_config import SsoConfig, has_display, resolve_config
 
 
 def sso_source_options(parser: argparse.ArgumentParser) -> None:

@@ -81,7 +81,7 @@ class ClientFactory:
         if session is None:
             import botocore.session
 
-            from ecrtui.core.sso import SSO_PROFILE_PREFIX
+            from ecrtui.core.sso_config import SSO_PROFILE_PREFIX
 
             if profile is not None and profile.startswith(SSO_PROFILE_PREFIX):  # a target's sso role, no profile
                 profile = None
@@ -109,7 +109,8 @@ class ClientFactory:
         return self._once(("credentials", profile, role_arn), lambda: self._resolve_credentials(profile, role_arn))
 
     def _resolve_credentials(self, profile: str | None, role_arn: str | None) -> Any:
-        from ecrtui.core.sso import SsoRole, role_credentials
+        from ecrtui.core.sso import role_credentials
+        from ecrtui.core.sso_config import SsoRole
 
         sso_role = SsoRole.from_profile_key(profile)
         if role_arn is None and sso_role is not None:  # a target naming Identity Center directly

@@ -372,7 +372,7 @@ def _sso_target_profile(
 ) -> str:
     """sso_session, account and role together: the target's credentials come from
     GetRoleCredentials; the plan carries them as a profile name of their own form."""
-    from ecrtui.core.sso import SsoRole, check_role_name, check_sso_account
+    from ecrtui.core.sso_config import SsoRole, check_role_name, check_sso_account
 
     missing = [key for key in ("sso_session", "account", "role") if key not in fields]
     if missing:

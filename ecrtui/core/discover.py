@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecrtui.core.errors import AwsError
-from ecrtui.core.sso import SsoConfig, current_token, not_signed_in
+from ecrtui.core.sso import current_token, not_signed_in
+from ecrtui.core.sso_config import SsoConfig
 
 DEFAULT_JOBS = 16
 PAGE_SIZE = 100  # the most ListAccounts/ListAccountRoles return at once

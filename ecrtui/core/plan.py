@@ -20,7 +20,7 @@ from ecrtui.core.registry import (
     parse_registry_list,
     private_host,
 )
-from ecrtui.core.sso import SSO_PROFILE_PREFIX
+from ecrtui.core.sso_config import SSO_PROFILE_PREFIX
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ecrtui.core.config import _read_ini
 from ecrtui.core.errors import ConfigError
-from ecrtui.core.sso import write_text_atomically
+from ecrtui.core.sso_cache import write_text_atomically
 from ecrtui.core.sso_targets import GeneratedTarget, WriteResult, _read_block, merge
 
 

@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 from ecrtui.core.config import default_profiles_path
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginStarted, Registry
-from ecrtui.core.sso import SsoConfig
+from ecrtui.core.sso_config import SsoConfig
 from ecrtui.tui.bindings import APP_BINDINGS, BY_ID
 from ecrtui.tui.commands import EcrtuiCommands
 from ecrtui.tui.messages import (

@@ -27,7 +27,7 @@ from ecrtui.core.registry import (
     parse_registry,
     parse_registry_list,
 )
-from ecrtui.core.sso import SsoRole
+from ecrtui.core.sso_config import SsoRole
 
 # ECR's own rule for repository names (CreateRepository's pattern), 2 to 256 characters.
 _REPOSITORY = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")

@@ -24,7 +24,7 @@ from ecrtui.core.config import AwsProfile
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.models import Target
-from ecrtui.core.sso import SsoRole
+from ecrtui.core.sso_config import SsoRole
 
 # AWS refuses a request signed more than 5 minutes away from its own clock.
 MAX_SKEW_SECONDS = 300

@@ -21,7 +21,7 @@ from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.discover import DEFAULT_JOBS, DiscoveredAccount, discover
 from ecrtui.core.errors import EcrtuiError, UsageError
 from ecrtui.core.registry import check_region
-from ecrtui.core.sso import SsoConfig
+from ecrtui.core.sso_config import SsoConfig
 from ecrtui.core.sso_targets import plan_targets, write_targets
 
 

@@ -14,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ecrtui.core.config import default_profiles_path
 from ecrtui.core.errors import EcrtuiError
-from ecrtui.core.sso import SsoConfig, SsoRole, resolve_config, sso_sessions
+from ecrtui.core.sso_config import SsoConfig, SsoRole, resolve_config, sso_sessions
 from ecrtui.tui.rows import RegistryRow, RowStatus
 from ecrtui.tui.screens.discovery_screen import DiscoveryScreen
 from ecrtui.tui.screens.sign_in_screen import SignInScreen

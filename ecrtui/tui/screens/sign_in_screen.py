@@ -18,7 +18,8 @@ from textual.widgets import Static
 
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.errors import EcrtuiError
-from ecrtui.core.sso import REFRESH_WINDOW, DeviceAuthorization, SignIn, SsoConfig, has_display
+from ecrtui.core.sso import REFRESH_WINDOW, DeviceAuthorization, SignIn
+from ecrtui.core.sso_config import SsoConfig, has_display
 
 
 class SignInScreen(ModalScreen[bool]):
