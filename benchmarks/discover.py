@@ -1,5 +1,6 @@
 """Benchmark 6, discovery: 300 IAM Identity Center accounts with 1 to 3 roles each, every
-portal call 50 ms away on the Identity Center stand-in (20 accounts a ListAccounts page).
+portal call 50 ms away on the Identity Center stand-in (ListAccounts pages of 100, the most
+the service returns, as both ways ask for).
 
 ecrtui's discovery (ListAccountRoles of each account as soon as its page arrives, at most
 --jobs calls in flight) against the sequential way the AWS CLI takes (`aws sso
@@ -110,12 +111,18 @@ def run(options: Options) -> Section:
                 child_peak = max(child_peak, server.state.max_in_flight)
             child = sorted(children, key=lambda c: c.seconds)[len(children) // 2]  # the median run
             child_accounts = min(len(json.loads(c.stdout)["accounts"]) if c.returncode == 0 else 0 for c in children)
+            wider = []  # a wider bound, to show where the time goes on a loaded machine
+            for _ in range(runs):
+                server.state.reset_stats()
+                wider.append(run_child([*argv, "--jobs", str(2 * DEFAULT_JOBS)], env))
+            wider_peak = server.state.max_in_flight
+            wide = sorted(wider, key=lambda c: c.seconds)[len(wider) // 2]
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
     parallel_wall = median(times[f"ecrtui, --jobs {DEFAULT_JOBS}"].wall)
     sequential_wall = median(sequential["sequential (as the AWS CLI)"].wall)
-    calls = (ACCOUNTS + 19) // 20 + ACCOUNTS
+    calls = (ACCOUNTS + 99) // 100 + ACCOUNTS
     table = Table(
         f"{ACCOUNTS} accounts, {roles} roles, {calls} portal calls at {LATENCY * 1000:.0f} ms: medians "
         "(in-process CPU includes the stand-in serving the calls)",
@@ -141,6 +148,13 @@ def run(options: Options) -> Section:
         f"{child.cpu_seconds:.2f}",
         child_peak,
         "",
+    )
+    table.add(
+        f"`ecrtui discover --output json --jobs {2 * DEFAULT_JOBS}`, fresh process",
+        f"{wide.seconds:.2f}",
+        f"{wide.cpu_seconds:.2f}",
+        wider_peak,
+        f"{calls / (2 * DEFAULT_JOBS) * LATENCY:.2f}",
     )
     section.tables.append(table)
     section.goals.append(

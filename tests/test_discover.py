@@ -130,7 +130,7 @@ def test_pages_are_followed_throttling_is_retried_and_the_bound_is_respected(
     state = identity_center.state
     with state.lock:
         state.accounts = {a.account_id: a for a in organisation(40)}
-        state.page_size = 7
+        state.max_page = 7
         state.delay = 0.05
     state.reset_stats()
     control(identity_center, "settings", {"throttle_next": 2})

@@ -33,7 +33,7 @@ TOKEN_LIFETIME_SECONDS = 8 * 3600
 REGISTRATION_LIFETIME_SECONDS = 90 * 86400
 DEVICE_CODE_LIFETIME_SECONDS = 600
 ROLE_CREDENTIALS_LIFETIME_SECONDS = 3600
-MAX_PAGE = 100
+MAX_PAGE = 100  # ListAccounts and ListAccountRoles return at most 100 a page
 
 
 @dataclass
@@ -68,7 +68,8 @@ class IdentityCenterState:
     def __init__(self, accounts: list[Account] | None = None, *, page_size: int = 20, interval: int = 1) -> None:
         self.lock = threading.Lock()
         self.accounts: dict[str, Account] = {a.account_id: a for a in (accounts or organisation(3))}
-        self.page_size = page_size
+        self.page_size = page_size  # the page when the client asks for no size, as the service's default
+        self.max_page = MAX_PAGE  # the most a page holds whatever the client asks
         self.interval = interval
         self.delay = 0.0
         self.slow_down_next = 0  # CreateToken polls still to answer with slow_down
@@ -246,7 +247,7 @@ class IdentityCenterState:
     def _page(self, items: list[dict[str, Any]], query: dict[str, str], key: str) -> dict[str, Any]:
         try:
             start = int(query.get("next_token") or 0)
-            size = min(int(query.get("max_result") or self.page_size), self.page_size, MAX_PAGE)
+            size = max(1, min(int(query.get("max_result") or self.page_size), self.max_page))
         except ValueError:
             start, size = 0, self.page_size
         answer: dict[str, Any] = {key: items[start : start + size]}
@@ -343,7 +344,15 @@ def make_handler(state: IdentityCenterState) -> type[BaseHTTPRequestHandler]:
                 return
             if path == "/_standin/settings":
                 with state.lock:
-                    for key in ("delay", "slow_down_next", "throttle_next", "interval", "fail_oidc", "page_size"):
+                    for key in (
+                        "delay",
+                        "slow_down_next",
+                        "throttle_next",
+                        "interval",
+                        "fail_oidc",
+                        "page_size",
+                        "max_page",
+                    ):
                         if key in body:
                             setattr(state, key, type(getattr(state, key))(body[key]))
                 self._send(200, {})
