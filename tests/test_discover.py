@@ -9,9 +9,10 @@ import json
 import subprocess
 import sys
 
-from conftest import Env, run_cli
+from conftest import Env, run_cli, set_standin_mode
 from sso_support import calls, control, sign_in
 
+from ecrtui.standins.ecr_public import EcrPublicStandin
 from ecrtui.standins.identity_center import IdentityCenterStandin, organisation
 
 pytest_plugins = ["sso_fixtures"]
@@ -175,7 +176,7 @@ def test_without_a_sign_in_discovery_fails_and_names_the_command(
 def test_bad_discover_usage_is_a_configuration_error(sso_env: Env, identity_center: IdentityCenterStandin) -> None:
     for args, message in (
         (("--sso-session", "nope"), "no [sso-session nope]"),
-        (("--sso-session", "corp", "--write", "x.yaml"), "--write needs the registries' regions"),
+        (("--sso-session", "corp", "--write", "x.yaml"), "--write and --check-ecr need the registries' regions"),
         (("--sso-session", "corp", "--prune"), "--prune and --aws-config only work with --write"),
         (("--sso-session", "corp", "--region", "moon-1"), "moon-1"),
         (("--sso-session", "corp", "--role", "a b"), "is not a role name"),
@@ -303,3 +304,24 @@ def test_an_aws_config_clash_writes_neither_file(sso_env: Env, identity_center: 
     assert result.returncode == 2
     assert "already has [profile corp-account-000-ReadOnly]" in one_line_error(result)
     assert not profiles.exists() and sso_env.aws_config.read_text() == clash
+
+
+def test_check_ecr_marks_where_each_role_gets_a_token(
+    sso_env: Env, identity_center: IdentityCenterStandin, ecr_public: EcrPublicStandin
+) -> None:
+    signed_in(sso_env, identity_center)
+    args = ("discover", "--sso-session", "corp", "--role", "Admin", "--region", "us-east-1", "--region", "eu-west-1")
+    works = run_cli(sso_env, *args, "--check-ecr", "--output", "json")
+    assert works.returncode == 0, works.stderr
+    assert json.loads(works.stdout)["ecr"] == [
+        {"account_id": "100000000002", "role": "Admin", "region": region, "ok": True, "error": None}
+        for region in ("us-east-1", "eu-west-1")
+    ]
+    # ECR itself refusing (the stand-in answers ECR's GetAuthorizationToken with AccessDenied)
+    set_standin_mode(ecr_public, "denied")
+    sso_env.vars["AWS_ENDPOINT_URL_ECR"] = ecr_public.url
+    denied = run_cli(sso_env, *args, "--check-ecr")
+    assert denied.returncode == 0, denied.stderr
+    lines = [line for line in denied.stdout.splitlines() if line.startswith("ECR ")]
+    assert len(lines) == 2 and all(line.startswith("ECR no  100000000002  Admin") for line in lines)
+    assert "ecr:GetAuthorizationToken" in lines[0]

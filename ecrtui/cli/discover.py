@@ -16,7 +16,7 @@ from ecrtui.cli.args import _positive_int
 from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.cli.sso import config_from_args, factory_from_args, sso_source_options
 from ecrtui.core.config import aws_config_paths
-from ecrtui.core.discover import DEFAULT_JOBS, choose, discover
+from ecrtui.core.discover import DEFAULT_JOBS, check_ecr, choose, discover
 from ecrtui.core.errors import UsageError
 from ecrtui.core.registry import check_region
 from ecrtui.core.sso_config import check_role_name
@@ -42,6 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --write: also write matching [profile ...] sections (marked, prunable) into the AWS config file",
     )
     parser.add_argument(
+        "--check-ecr",
+        action="store_true",
+        help="also try one ECR GetAuthorizationToken per account, role and --region: where ECR works",
+    )
+    parser.add_argument(
         "--jobs", metavar="N", type=_positive_int, help=f"calls in flight at once (default {DEFAULT_JOBS})"
     )
 
@@ -50,14 +55,16 @@ def run(args: argparse.Namespace) -> ExitCode:
     environ = dict(os.environ)
     regions = tuple(dict.fromkeys(check_region(r, where="--region") for r in args.region))
     roles = tuple(dict.fromkeys(check_role_name(r, "--role") for r in args.role))
-    if args.write and not regions:
-        raise UsageError("--write needs the registries' regions", remediation="add --region us-east-1 (repeatable)")
+    if (args.write or args.check_ecr) and not regions:
+        raise UsageError(
+            "--write and --check-ecr need the registries' regions", remediation="add --region us-east-1 (repeatable)"
+        )
     if (args.prune or args.aws_config) and not args.write:
         raise UsageError("--prune and --aws-config only work with --write", remediation="add --write PATH")
     config = config_from_args(args, environ)
-    if args.write and config.session_name is None:
+    if (args.write or args.check_ecr) and config.session_name is None:
         raise UsageError(
-            "--write needs an sso-session: targets name it (legacy profiles have none)",
+            "--write and --check-ecr need an sso-session: targets name it (legacy profiles have none)",
             remediation="add an [sso-session NAME] to ~/.aws/config and pass --sso-session NAME",
         )
     jobs = args.jobs or DEFAULT_JOBS
@@ -65,17 +72,25 @@ def run(args: argparse.Namespace) -> ExitCode:
     found = discover(config, factory, jobs=jobs, environ=environ)
     chosen = choose(found, roles)
     session = config.session_name or config.profile or "default"
+    checks = check_ecr(session, chosen, regions, factory, jobs=jobs) if args.check_ecr else None
     if args.output == "json":
-        document = {
+        document: dict[str, object] = {
             "version": JSON_VERSION,
             "sso_session": config.session_name,
             "accounts": [a.record() for a in chosen],
         }
+        if checks is not None:
+            document["ecr"] = [c.record() for c in checks]
         json.dump(document, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         for account in chosen:
             sys.stdout.write(f"{account.account_id}  {account.account_name}  {', '.join(account.roles)}\n")
+        for check in checks or ():
+            where = f"{check.account_id}  {check.role}  {check.region}"
+            sys.stdout.write(
+                f"ECR {'ok' if check.ok else 'no'}  {where}" + (f"  {check.error}\n" if check.error else "\n")
+            )
         pairs = sum(len(a.roles) for a in chosen)
         sys.stderr.write(f"ecrtui: {len(chosen)} accounts, {pairs} roles in IAM Identity Center {config.label}\n")
     if args.write:

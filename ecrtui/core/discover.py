@@ -158,3 +158,47 @@ def choose(accounts: list[DiscoveredAccount], roles: tuple[str, ...] = ()) -> li
         DiscoveredAccount(a.account_id, a.account_name, tuple(r for r in a.roles if r in wanted)) for a in accounts
     ]
     return [a for a in chosen if a.roles]
+
+
+@dataclass(frozen=True)
+class EcrCheck:
+    """Whether a role of an account gets an ECR token in a region, and why not."""
+
+    account_id: str
+    role: str
+    region: str
+    ok: bool
+    error: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "account_id": self.account_id,
+            "role": self.role,
+            "region": self.region,
+            "ok": self.ok,
+            "error": self.error,
+        }
+
+
+def check_ecr(
+    session: str, accounts: list[DiscoveredAccount], regions: tuple[str, ...], factory: Any, *, jobs: int = DEFAULT_JOBS
+) -> list[EcrCheck]:
+    """One GetAuthorizationToken per (account, role, region), in parallel under `jobs`:
+    where each role can log into its account's registry. The token itself is dropped."""
+    from ecrtui.core.aws import translate
+    from ecrtui.core.sso_config import SsoRole
+
+    def one(account: DiscoveredAccount, role: str, region: str) -> EcrCheck:
+        key = SsoRole(session, account.account_id, role).profile_key
+        try:
+            factory.client("ecr", region, key).get_authorization_token(registryIds=[account.account_id])
+        except AwsError as error:
+            return EcrCheck(account.account_id, role, region, False, error.message)
+        except Exception as error:
+            problem = translate(error, action="ecr:GetAuthorizationToken", profile=None, settings=factory.settings)
+            return EcrCheck(account.account_id, role, region, False, problem.message)
+        return EcrCheck(account.account_id, role, region, True)
+
+    work = [(a, r, g) for a in accounts for r in a.roles for g in regions]
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(work) or 1)), thread_name_prefix="ecrtui-ecr") as pool:
+        return list(pool.map(lambda item: one(*item), work))
