@@ -16,6 +16,8 @@ from ecrtui import __version__
 COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "helper": ("ecrtui.cli.helper_install", "point docker's credHelpers at docker-credential-ecrtui"),
     "doctor": ("ecrtui.cli.doctor", "permission and environment diagnostics"),
+    "sso": ("ecrtui.cli.sso", "sign in to IAM Identity Center (no AWS CLI needed)"),
+    "discover": ("ecrtui.cli.discover", "list the accounts and roles of IAM Identity Center; write them as targets"),
 }
 COMMANDS = ("login", "logout", "status", *COMMAND_MODULES)
 

@@ -39,6 +39,7 @@ class AwsSettings:
     timeout: float = 10.0
     http_proxy: str | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    max_pool_connections: int = 10  # botocore's default; discovery raises it to its bound
 
 
 class ClientFactory:
@@ -79,9 +80,15 @@ class ClientFactory:
             return self._session_locked(profile)
 
     def _session_locked(self, profile: str | None) -> botocore.session.Session:
-        session = self._sessions.get(profile)
+        key = profile
+        session = self._sessions.get(key)
         if session is None:
             import botocore.session
+
+            from ecrtui.core.sso_config import SSO_PROFILE_PREFIX
+
+            if profile is not None and profile.startswith(SSO_PROFILE_PREFIX):  # a target's sso role, no profile
+                profile = None
 
             if self._handlers is None:
                 from botocore.hooks import HierarchicalEmitter
@@ -98,7 +105,7 @@ class ClientFactory:
                 )
                 session.register_component("data_loader", self._loader)
             session.user_agent_extra = f"ecrtui/{__version__}"
-            self._sessions[profile] = session
+            self._sessions[key] = session
         return session
 
     def credentials(self, profile: str | None, role_arn: str | None) -> Any:
@@ -106,6 +113,12 @@ class ClientFactory:
         return self._once(("credentials", profile, role_arn), lambda: self._resolve_credentials(profile, role_arn))
 
     def _resolve_credentials(self, profile: str | None, role_arn: str | None) -> Any:
+        from ecrtui.core.sso import role_credentials
+        from ecrtui.core.sso_config import SsoRole
+
+        sso_role = SsoRole.from_profile_key(profile)
+        if role_arn is None and sso_role is not None:  # a target naming Identity Center directly
+            return role_credentials(sso_role, self, self.settings.environ)
         if role_arn is None:
             credentials = self.session(profile).get_credentials()
             if credentials is None:
@@ -130,6 +143,11 @@ class ClientFactory:
             lambda: self._make_client(service, region, profile, self.credentials(profile, role_arn)),
         )
 
+    def anonymous_client(self, service: str, region: str) -> Any:
+        """An unsigned client (IAM Identity Center's sso-oidc and sso portal calls carry
+        their own tokens), with this factory's retries, timeouts, proxy and connection pool."""
+        return self._once(("anonymous", service, region), lambda: self._make_client(service, region, None, None))
+
     def endpoint_url(self, service: str, region: str, profile: str | None = None) -> str:
         """Where calls to `service` in `region` go (AWS_ENDPOINT_URL*, FIPS, dual-stack
         applied), known without credentials: `ecrtui doctor` probes it."""
@@ -152,17 +170,22 @@ class ClientFactory:
                 connect_timeout=settings.timeout,
                 read_timeout=settings.timeout,
                 proxies=proxies,
+                max_pool_connections=settings.max_pool_connections,
             )
+            keys: dict[str, Any] = {}
+            if credentials is None:
+                from botocore import UNSIGNED
+
+                config = config.merge(Config(signature_version=UNSIGNED))
+            else:
+                keys = {
+                    "aws_access_key_id": credentials.access_key,
+                    "aws_secret_access_key": credentials.secret_key,
+                    "aws_session_token": credentials.token,
+                }
             # create_client is not thread-safe on a shared session; it is CPU-bound anyway.
             with self._lock:
-                return self._session_locked(profile).create_client(
-                    service,
-                    region_name=region,
-                    config=config,
-                    aws_access_key_id=credentials.access_key,
-                    aws_secret_access_key=credentials.secret_key,
-                    aws_session_token=credentials.token,
-                )
+                return self._session_locked(profile).create_client(service, region_name=region, config=config, **keys)
 
         environ = settings.environ
         if not (environ.get("NO_PROXY", "").strip() or environ.get("no_proxy", "").strip()):
@@ -368,7 +391,7 @@ def translate(error: BaseException, *, action: str, profile: str | None, setting
     if isinstance(error, sso_errors) or "sso" in type(error).__name__.lower():
         return AwsError(
             f"the SSO session of profile {profile_name} has expired or is missing",
-            remediation=f"run: aws sso login --profile {profile_name}",
+            remediation=f"run: ecrtui sso login --profile {profile_name} (or aws sso login --profile {profile_name})",
             code=SSO_EXPIRED,
             title="SSO session expired",
         )
@@ -419,4 +442,4 @@ def _page_error(action: str, status: str) -> AwsError:
 def _refresh_hint(profile: str, settings: AwsSettings) -> str:
     if "AWS_ACCESS_KEY_ID" in settings.environ:
         return "refresh the credentials in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN"
-    return f"refresh the credentials of profile {profile} (for SSO: aws sso login --profile {profile})"
+    return f"refresh the credentials of profile {profile} (for SSO: ecrtui sso login --profile {profile})"

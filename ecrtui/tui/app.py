@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 from ecrtui.core.config import default_profiles_path
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginStarted, Registry
+from ecrtui.core.sso_config import SsoConfig
 from ecrtui.tui.bindings import APP_BINDINGS, BY_ID
 from ecrtui.tui.commands import EcrtuiCommands
 from ecrtui.tui.messages import (
@@ -41,6 +42,7 @@ from ecrtui.tui.messages import (
 from ecrtui.tui.rows import RegistryBoard, RegistryRow, RowStatus, batch_summary
 from ecrtui.tui.screens.diagnostics_screen import DiagnosticsScreen
 from ecrtui.tui.screens.help_screen import HelpEntry, HelpScreen
+from ecrtui.tui.screens.identity_center import IdentityCenterCommands, built_in_sign_in, open_sign_in, rows_signed_in
 from ecrtui.tui.screens.main_screen import MainScreen
 from ecrtui.tui.services import Inventory, Services, display_path
 from ecrtui.tui.widgets.profile_sidebar import ProfileSidebar
@@ -60,7 +62,7 @@ class EcrtuiApp(App[None]):
     TITLE = "ecrtui"
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
-    COMMANDS: ClassVar = App.COMMANDS | {EcrtuiCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {EcrtuiCommands, IdentityCenterCommands}
     TICK_SECONDS = 1.0
     # Below 160 columns the side list gives its room to the table (app.tcss): a row of
     # ECR hosts needs about 125 columns to show every column without scrolling.
@@ -320,6 +322,10 @@ class EcrtuiApp(App[None]):
         if profile is None:
             self.notify("No expired SSO session: the s key is for rows that say SSO expired", severity="warning")
             return
+        config = built_in_sign_in(profile, self.services)
+        if config is not None:  # ecrtui signs in itself, in a modal: no AWS CLI needed
+            open_sign_in(self, config, self.services.environ, self.signed_in)
+            return
         try:
             with self.suspend():
                 print(f"ecrtui: aws sso login --profile {profile}", flush=True)
@@ -329,6 +335,13 @@ class EcrtuiApp(App[None]):
             self.run_sso_login_captured(profile)
             return
         self.post_message(SsoLoginFinished(profile, code, output))
+
+    def signed_in(self, config: SsoConfig) -> None:
+        """After an IAM Identity Center sign-in: log its failed rows in again."""
+        self.notify(f"Signed in to IAM Identity Center {config.label}", title="SSO login")
+        retry = rows_signed_in(self.board.rows.values(), config)
+        if retry:
+            self._start_login(retry)
 
     def _sso_profile(self) -> str | None:
         """The profile under the cursor if its session expired, else the only one that did."""

@@ -21,12 +21,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-# moto: `<registry id>-auth-token`; the ECR Public stand-in: `public-auth-token`; any
+# moto: `<registry id>-auth-token`; the ECR Public stand-in: `public-auth-token`; the Identity
+# Center stand-in's tokens and secrets (each also registered by its fixture); any
 # docker `auth` value (base64 of `AWS:<password>` always starts with QVdTO).
 PATTERNS = (
     re.compile(r"\d{12}-auth-token"),
     re.compile(r"public-auth-token"),
     re.compile(r"QVdTO[A-Za-z0-9+/]{6,}={0,2}"),
+    # the IAM Identity Center stand-in's access, refresh and device codes, client secrets and role keys
+    re.compile(r"(?:accesstoken|refreshtoken|devicecode|clientsecret|rolesecret|rolesession)-[\w-]{8,}"),
 )
 MASK_COMMAND = "::add-mask::"
 MAX_LOG_BYTES = 4 * 1024 * 1024
