@@ -34,6 +34,10 @@ region = us-east-1
 role_arn = arn:aws:iam::123456789012:role/ecr-login
 source_profile = default
 
+[sso-session demo]
+sso_start_url = https://demo.awsapps.com/start
+sso_region = us-east-1
+
 [profile sso-expired]
 sso_start_url = https://example.awsapps.com/start
 sso_region = us-east-1
@@ -197,6 +201,7 @@ def demo_environment() -> Iterator[Path]:
     from moto.server import ThreadedMotoServer
 
     from ecrtui.standins.ecr_public import EcrPublicStandin
+    from ecrtui.standins.identity_center import IdentityCenterStandin, organisation
 
     _fresh_moto_tokens()
     _policy_simulator()
@@ -215,6 +220,8 @@ def demo_environment() -> Iterator[Path]:
         _create_repositories()
         public = EcrPublicStandin().start()
         registries = LocalRegistries().start()
+        # A dozen accounts behind the sso-session `demo`; its "user" approves every code.
+        identity_center = IdentityCenterStandin(organisation(12), auto_approve=True).start()
         for key in [k for k in os.environ if k.startswith(("AWS_", "HTTP", "HTTPS", "NO_PROXY", "GITHUB_", "INPUT_"))]:
             del os.environ[key]
         os.environ.update(
@@ -223,6 +230,7 @@ def demo_environment() -> Iterator[Path]:
             AWS_SHARED_CREDENTIALS_FILE=str(home / ".aws" / "credentials"),
             AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}",
             AWS_ENDPOINT_URL_ECR_PUBLIC=public.url,
+            **identity_center.environment(),
             AWS_EC2_METADATA_DISABLED="true",
             DOCKER_CONFIG=str(home / ".docker"),
             REGISTRY_AUTH_FILE=str(home / "containers" / "auth.json"),
@@ -236,6 +244,7 @@ def demo_environment() -> Iterator[Path]:
             with _registries_on_loopback(registries):
                 yield home
         finally:
+            identity_center.stop()
             registries.stop()
             public.stop()
             moto.stop()
@@ -263,6 +272,12 @@ def run_headless_demo() -> int:
         out.write("$ ecrtui status\n")
         out.flush()
         main(["status"])
+        out.write("\n$ ecrtui sso login --sso-session demo --no-browser\n")
+        out.flush()
+        sso_code = main(["sso", "login", "--sso-session", "demo", "--no-browser"])
+        out.write("\n$ ecrtui discover --sso-session demo --region us-east-1\n")
+        out.flush()
+        discover_code = main(["discover", "--sso-session", "demo", "--region", "us-east-1"])
         config = (home / ".docker" / "config.json").read_text()
         hosts = config.count('"auth"')
         out.write(f"\n{home}/.docker/config.json now holds {hosts} registry entries (mode 0600).\n")
@@ -271,4 +286,4 @@ def run_headless_demo() -> int:
         logout_code = main(
             ["logout", "--target", "dev", "--target", "staging", "--target", "prod", "--target", "public"]
         )
-        return 0 if code in (0, 1) and logout_code == 0 else 1
+        return 0 if code in (0, 1) and logout_code == sso_code == discover_code == 0 else 1

@@ -31,5 +31,9 @@ def test_headless_demo_logs_in_caches_and_logs_out(tmp_path: object) -> None:
     status_rows = [line for line in status.splitlines() if "amazonaws.com" in line or "public.ecr.aws" in line]
     assert len(status_rows) == 8
     assert all("expires 20" in row and "docker" in row for row in status_rows)
+    # The demo's Identity Center: a device sign-in its "user" approves, then discovery.
+    assert "ecrtui: signed in to demo until" in result.stderr
+    discovered = status.split("$ ecrtui discover", 1)[1]
+    assert discovered.count("\n1000000000") == 12 and "Admin, Developer, ReadOnly" in discovered
     assert logout.count("Logged out of ") == 8
     assert "Traceback" not in result.stdout + result.stderr

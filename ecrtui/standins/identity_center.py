@@ -66,8 +66,16 @@ def organisation(accounts: int, roles: Iterable[str] = ("ReadOnly", "Developer",
 class IdentityCenterState:
     """The organisation, the registrations, device codes and tokens handed out."""
 
-    def __init__(self, accounts: list[Account] | None = None, *, page_size: int = 20, interval: int = 1) -> None:
+    def __init__(
+        self,
+        accounts: list[Account] | None = None,
+        *,
+        page_size: int = 20,
+        interval: int = 1,
+        auto_approve: bool = False,
+    ) -> None:
         self.lock = threading.Lock()
+        self.auto_approve = auto_approve  # a user who approves every code at once (the demo's)
         self.accounts: dict[str, Account] = {a.account_id: a for a in (accounts or organisation(3))}
         self.page_size = page_size  # the page when the client asks for no size, as the service's default
         self.max_page = MAX_PAGE  # the most a page holds whatever the client asks
@@ -198,6 +206,8 @@ class IdentityCenterState:
         if self.slow_down_next > 0:
             self.slow_down_next -= 1
             return _oidc_error("SlowDownException", "slow_down", "polling too fast")
+        if device.status == "pending" and self.auto_approve and len(device.polls) > 1:
+            device.status = "approved"  # after one "pending": the waiting screen is seen
         if device.status == "pending":
             return _oidc_error("AuthorizationPendingException", "authorization_pending", "waiting for the user")
         del self.devices[str(body["deviceCode"])]
@@ -398,8 +408,9 @@ class IdentityCenterStandin:
         port: int = 0,
         page_size: int = 20,
         interval: int = 1,
+        auto_approve: bool = False,
     ) -> None:
-        self.state = IdentityCenterState(accounts, page_size=page_size, interval=interval)
+        self.state = IdentityCenterState(accounts, page_size=page_size, interval=interval, auto_approve=auto_approve)
         self.server = ThreadingHTTPServer((host, port), make_handler(self.state))
         self.server.daemon_threads = True
         self.server.request_queue_size = 128  # many discovery calls connect at once
