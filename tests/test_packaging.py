@@ -34,6 +34,18 @@ pytestmark = pytest.mark.e2e
 # Every file of the wheel. A file added to or removed from the package must be added to or
 # removed from this list too: nothing ships (or goes missing) by accident.
 PACKAGE_FILES = [
+    "ecrtui/cli/discover.py",
+    "ecrtui/cli/sso.py",
+    "ecrtui/core/discover.py",
+    "ecrtui/core/sso.py",
+    "ecrtui/core/sso_cache.py",
+    "ecrtui/core/sso_config.py",
+    "ecrtui/core/sso_profiles.py",
+    "ecrtui/core/sso_targets.py",
+    "ecrtui/standins/identity_center.py",
+    "ecrtui/tui/screens/discovery_screen.py",
+    "ecrtui/tui/screens/identity_center.py",
+    "ecrtui/tui/screens/sign_in_screen.py",
     "ecrtui/core/diagnose/client_checks.py",
     "ecrtui/core/sanitize.py",
     "ecrtui/core/written.py",

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from conftest import Env
 from support import hygiene
 
 import ecrtui
+from ecrtui.standins.identity_center import IdentityCenterStandin, organisation
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
@@ -54,6 +56,9 @@ EXIT_CODES: dict[str, set[int]] = {
 }
 
 AWS_CONFIG = """\
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-1
 [profile dev]
 region = eu-west-1
 [profile dev-sso]
@@ -105,7 +110,7 @@ def _bin_dir() -> Path:
     return Path(configured) if configured else Path(sys.executable).parent
 
 
-def _world(env: Env) -> dict[str, str]:
+def _world(env: Env, identity_center: IdentityCenterStandin) -> dict[str, str]:
     env.write_aws_config(AWS_CONFIG)
     Path(env.vars["AWS_SHARED_CREDENTIALS_FILE"]).write_text(AWS_CREDENTIALS)
     profiles = Path(env.vars["XDG_CONFIG_HOME"]) / "ecrtui" / "profiles.yaml"
@@ -117,6 +122,7 @@ def _world(env: Env) -> dict[str, str]:
     variables.pop("AWS_SECRET_ACCESS_KEY", None)
     variables["AWS_PROFILE"] = "dev"  # the default chain, for commands that name no profile
     variables["PATH"] = f"{_bin_dir()}{os.pathsep}{variables.get('PATH', '')}"
+    variables.update(identity_center.environment())  # the README's sso-session `corp`
     return variables
 
 
@@ -143,9 +149,20 @@ def test_readme_names_the_release_it_documents() -> None:
     assert "<owner>" not in text
 
 
+@pytest.fixture
+def identity_center() -> Iterator[IdentityCenterStandin]:
+    """IAM Identity Center for `ecrtui sso login`: its user approves the code at once."""
+    with IdentityCenterStandin(organisation(3), interval=0, auto_approve=True) as server:
+        try:
+            yield server
+        finally:
+            for secret in server.state.handed_out:
+                hygiene.register_secret(secret)
+
+
 @pytest.mark.parametrize("block", readme_blocks(), ids=lambda block: f"line{block.line}")
-def test_readme_block_runs(block: Block, env: Env) -> None:
-    variables = _world(env)
+def test_readme_block_runs(block: Block, env: Env, identity_center: IdentityCenterStandin) -> None:
+    variables = _world(env, identity_center)
     ran = 0
     for command in block.commands:
         if command in NOT_RUNNABLE:
