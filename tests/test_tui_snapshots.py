@@ -103,7 +103,7 @@ def denied_public_report(row: RegistryRow) -> Diagnosis:
 
 
 class CannedDoctor(Services):
-    def diagnose(self, row: RegistryRow) -> Diagnosis:
+    def diagnose(self, row: RegistryRow, on_check: object = None) -> Diagnosis:
         return denied_public_report(row)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from ecrtui.core.diagnose.models import Check
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.models import LoginResult, Registry
 from ecrtui.tui.rows import CachedState
@@ -53,9 +54,10 @@ class RegistryLoginFinished(Message):
 
 @dataclass
 class LoginBatchFinished(Message):
-    """Every registry of one batch has finished."""
+    """Every registry of one batch has finished (`renewal`: started by auto-renew)."""
 
     results: list[LoginResult]
+    renewal: bool = False
 
 
 @dataclass
@@ -65,6 +67,14 @@ class LogoutFinished(Message):
 
     outcome: dict[str, str | None]
     cache_problem: EcrtuiError | None = None
+
+
+@dataclass
+class CheckMade(Message):
+    """One of the doctor's checks is done (the diagnostics screen shows progress)."""
+
+    key: str
+    check: Check
 
 
 @dataclass

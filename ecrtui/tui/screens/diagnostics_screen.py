@@ -21,6 +21,7 @@ from textual.widgets import Footer, LoadingIndicator, Static, TextArea
 from ecrtui.core.diagnose.models import Check, CheckStatus
 from ecrtui.tui.rows import RegistryRow
 from ecrtui.tui.services import Diagnosis, check_title
+from ecrtui.tui.wording import for_the_app
 
 TITLE_WIDTH = 26
 STATE_MARKS = {CheckStatus.OK: "✔", CheckStatus.WARN: "!", CheckStatus.FAIL: "✗", CheckStatus.SKIP: "·"}
@@ -91,9 +92,9 @@ def render_checks(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style], he
 
     def add(check: Check) -> None:
         colour = colours[check.status]
-        finding = Text(check.finding)
+        finding = Text(for_the_app(check.finding))
         if check.remediation:
-            finding.append("\n→ ", style=colour).append(check.remediation)
+            finding.append("\n→ ", style=colour).append(for_the_app(check.remediation))
         grid.add_row(Text(STATE_MARKS[check.status], style=colour + Style(bold=True)), title_text(check), finding)
 
     problems = sorted((c for c in diagnosis.checks if c.status in PROBLEMS), key=lambda c: PROBLEMS.index(c.status))
@@ -137,6 +138,10 @@ class DiagnosticsScreen(ModalScreen[None]):
         Binding("escape,q", "dismiss", "Close", id="close-diagnostics", tooltip="Close the diagnostics"),
         Binding("c", "copy_report", "Copy report", id="copy-report", tooltip="Diagnostics: copy the whole report"),
         Binding("p", "copy_policy", "Copy policy", id="copy-policy", tooltip="Diagnostics: copy the IAM policy (JSON)"),
+        Binding("up,k", "scroll_checks(-1)", "Up", show=False, id="diagnostics-up", tooltip="Diagnostics: scroll up"),
+        Binding(
+            "down,j", "scroll_checks(1)", "Down", show=False, id="diagnostics-down", tooltip="Diagnostics: scroll down"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -192,6 +197,23 @@ class DiagnosticsScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         for widget in ("#checks", "#policy-title", "#policy"):
             self.query_one(widget).display = False
+        self.query_one("#summary", Static).update("Running the checks…")
+        self._done = 0
+
+    def help_bindings(self) -> list[Binding]:
+        return [b for b in self.BINDINGS if isinstance(b, Binding)]
+
+    def show_progress(self, check: Check) -> None:
+        """A check finished while the others run: count it, name it."""
+        if self.diagnosis is not None:
+            return
+        self._done += 1
+        self.query_one("#summary", Static).update(
+            Text.assemble(f"Running the checks… {self._done} done, last: ", (check_title(check), "bold"))
+        )
+
+    def action_scroll_checks(self, lines: int) -> None:
+        self.query_one("#checks", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def show_diagnosis(self, diagnosis: Diagnosis) -> None:
         self.diagnosis = diagnosis
