@@ -138,6 +138,7 @@ class DiagnosticsScreen(ModalScreen[None]):
         Binding("escape,q", "dismiss", "Close", id="close-diagnostics", tooltip="Close the diagnostics"),
         Binding("c", "copy_report", "Copy report", id="copy-report", tooltip="Diagnostics: copy the whole report"),
         Binding("p", "copy_policy", "Copy policy", id="copy-policy", tooltip="Diagnostics: copy the IAM policy (JSON)"),
+        Binding("question_mark", "app.help", "Help", priority=True, id="diagnostics-help", tooltip="Diagnostics: keys"),
         Binding("up,k", "scroll_checks(-1)", "Up", show=False, id="diagnostics-up", tooltip="Diagnostics: scroll up"),
         Binding(
             "down,j", "scroll_checks(1)", "Down", show=False, id="diagnostics-down", tooltip="Diagnostics: scroll down"

@@ -94,7 +94,7 @@ class HelpScreen(ModalScreen[None]):
                 Text(entry.keys, style="bold"),
                 entry.description,
                 Text(entry.binding_id, style="dim"),
-                key=entry.binding_id,
+                key=entry.binding_id or None,
             )
 
 

@@ -150,14 +150,19 @@ class RegistryTable(ScrollView, can_focus=True):
     """A scrollable table of registries with a row cursor and a fixed header."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False, id="cursor-up", tooltip="Move the cursor up"),
-        Binding("down", "cursor_down", "Down", show=False, id="cursor-down", tooltip="Move the cursor down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="page-up", tooltip="Move the cursor a page up"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up", tooltip="Move the cursor up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down", tooltip="Move the cursor down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="page-up", tooltip="Move the cursor a page up"),
         Binding(
-            "pagedown", "page_down", "Page down", show=False, id="page-down", tooltip="Move the cursor a page down"
+            "pagedown,ctrl+f",
+            "page_down",
+            "Page down",
+            show=False,
+            id="page-down",
+            tooltip="Move the cursor a page down",
         ),
-        Binding("home", "first_row", "First", show=False, id="first-row", tooltip="Go to the first registry"),
-        Binding("end", "last_row", "Last", show=False, id="last-row", tooltip="Go to the last registry"),
+        Binding("home,g", "first_row", "First", show=False, id="first-row", tooltip="Go to the first registry"),
+        Binding("end,G", "last_row", "Last", show=False, id="last-row", tooltip="Go to the last registry"),
         Binding("left", "scroll_left", "Left", show=False, id="scroll-left", tooltip="Scroll the table left"),
         Binding("right", "scroll_right", "Right", show=False, id="scroll-right", tooltip="Scroll the table right"),
     ]
@@ -391,7 +396,7 @@ class RegistryTable(ScrollView, can_focus=True):
         self.scroll_to(x=self._next_column_start(round(self.scroll_x), -1), animate=False)
 
     def _next_column_start(self, x: int, direction: int) -> int:
-        starts, at = [], EDGE
+        starts, at = [], 0  # each column's start, less the space before it
         for key in self.shown_columns:
             starts.append(at)
             at += self._widths[key] + GAPS[key]
