@@ -36,8 +36,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > #dialog {
         width: 116;
         max-width: 95%;
-        height: auto;
-        max-height: 90%;
+        height: 90%;
         border: thick $primary 60%;
         background: $surface;
         padding: 1 2;
@@ -47,13 +46,13 @@ class HelpScreen(ModalScreen[None]):
         margin-bottom: 1;
     }
     HelpScreen DataTable {
-        height: auto;
-        max-height: 1fr;
+        height: 1fr;
     }
     HelpScreen #help-hint {
         color: $text-muted;
         margin-top: 1;
         height: auto;
+        dock: bottom;
     }
     """
 
