@@ -467,3 +467,69 @@ async def test_diagnostics_answers_question_mark(tui_env: Env) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert app.screen.title_text == "Diagnostics: keys"
+
+
+# --- messages in the app's words ------------------------------------------------------------------
+
+
+def test_class_names_become_words_and_cli_flags_become_the_apps_own_actions() -> None:
+    from ecrtui.tui.wording import for_the_app
+
+    said = for_the_app("ecr:GetAuthorizationToken failed: ResponseParserError: Unable to parse response")
+    assert said == "ecr:GetAuthorizationToken failed: an answer AWS's client could not read: Unable to parse response"
+    assert "ModuleNotFoundError" not in for_the_app("ModuleNotFoundError: No module named 'keyring'")
+    fix = for_the_app("pass --region, set AWS_REGION, give the profile a region, or set defaults.region")
+    assert "--region" not in fix and "profiles file" in fix
+    assert "--no-cache" not in for_the_app("or turn the cache off (--no-cache, or `cache: none` in the profiles file)")
+
+
+async def test_toasts_never_cover_the_details_at_80x24(tui_env: Env) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app(tui_env)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.pause()
+        toasts = list(app.screen.query(Toast))
+        assert toasts
+        details = app.main.details.region
+        assert all(not toast.region.overlaps(details) for toast in toasts)
+
+
+def test_the_installed_app_at_80x24_logs_in_and_shows_the_expiry(tui_env: Env) -> None:
+    """`ecrtui --demo` in tmux at 80x24: a, l, and the expiry column read off the screen."""
+    tmux = require_binary("tmux")
+    socket = f"ecrtui-80-{os.getpid()}"
+    variables = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "AWS_"))}
+    variables.update(TERM="xterm-256color", HOME=str(tui_env.home), XDG_CONFIG_HOME=str(tui_env.home / ".config"))
+    command = f"cd {REPO} && exec {sys.executable} -m ecrtui --demo"
+    run = ["new-session", "-d", "-s", "d", "-x", "80", "-y", "24", command]
+    subprocess.run([tmux, "-L", socket, "-f", "/dev/null", *run], env=variables, check=True, timeout=10)
+
+    def screen() -> str:
+        return subprocess.run(
+            [tmux, "-L", socket, "capture-pane", "-p", "-t", "d"], capture_output=True, text=True, check=False
+        ).stdout
+
+    def wait_for(ready: object, what: str) -> str:
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            shown = screen()
+            if ready(shown):  # type: ignore[operator]
+                return shown
+            time.sleep(0.05)
+        pytest.fail(f"timed out waiting for {what}:\n{screen()}")
+
+    try:
+        wait_for(lambda s: "not logged in" in s, "the registries")
+        subprocess.run([tmux, "-L", socket, "send-keys", "-t", "d", "a", "l"], check=False)
+        shown = wait_for(lambda s: s.count("logged in") - s.count("not logged in") >= 8, "the logins")
+    finally:
+        subprocess.run([tmux, "-L", socket, "kill-server"], check=False, capture_output=True)
+    header = next(line for line in shown.splitlines() if "Registry" in line and "Status" in line)
+    assert "Expires in" in header
+    public = next(line for line in shown.splitlines() if " public " in line and "public.ecr.aws" in line)
+    assert "logged in" in public
+    assert public.rstrip().endswith(("11h 59m", "12h 00m"))  # the expiry column, on screen at 80 columns
