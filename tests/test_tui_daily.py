@@ -533,3 +533,43 @@ def test_the_installed_app_at_80x24_logs_in_and_shows_the_expiry(tui_env: Env) -
     public = next(line for line in shown.splitlines() if " public " in line and "public.ecr.aws" in line)
     assert "logged in" in public
     assert public.rstrip().endswith(("11h 59m", "12h 00m"))  # the expiry column, on screen at 80 columns
+
+
+async def test_diagnostics_group_the_same_finding_across_hosts(tui_env: Env) -> None:
+    app = make_app(tui_env)
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DiagnosticsScreen)
+        shown = text_of(screen.query_one("#check-list"))  # type: ignore[arg-type]
+        assert shown.count("Stored credentials") == 1  # one line for both dev registries
+        flat = " ".join(shown.split())
+        assert "Stored credentials [2" in flat and "registries]" in flat  # the title column wraps
+        assert all(host in flat.replace(" ", "") for host in DEV_HOSTS)
+        assert "ecrtui login --target" not in flat and "press l" in flat
+        assert "--repository" not in flat and "--http-proxy" not in flat
+        assert screen.diagnosis is not None
+        assert sum(1 for c in screen.diagnosis.checks if c.title == "Stored credentials") == 2  # the copy is whole
+
+
+async def test_diagnostics_show_progress_while_the_checks_run(
+    tui_env: Env, moto: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FaultProxy(moto, latency=0.3) as proxy:
+        tui_env.vars["AWS_ENDPOINT_URL"] = proxy.url
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        app = make_app(tui_env)
+        async with app.run_test(size=MEDIUM) as pilot:
+            await settle(pilot)
+            await pilot.press("d")
+            screen = app.screen
+            assert isinstance(screen, DiagnosticsScreen)
+            seen: set[str] = set()
+            deadline = time.monotonic() + 30
+            while screen.diagnosis is None and time.monotonic() < deadline:
+                seen.add(text_of(screen.query_one("#summary")))  # type: ignore[arg-type]
+                await pilot.pause(0.02)
+            assert screen.diagnosis is not None
+            assert any("done, last:" in text for text in seen)  # counted while running

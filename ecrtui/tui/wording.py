@@ -23,6 +23,12 @@ _FLAGS = (
     (re.compile(r"\(--no-cache, or (`cache: none` in the profiles file)\)"), r"(\1)"),
     (re.compile(r"--no-cache"), "`cache: none` in the profiles file"),
     (re.compile(r"from --region"), "from the target's region:"),
+    (re.compile(r" \(or --repository\)"), ""),
+    (re.compile(r"--http-proxy, "), ""),
+    (
+        re.compile(r"run: ecrtui login --target (\S+)"),
+        r"log in: press l on the row (or select target:\1's rows, then l)",
+    ),
 )
 
 

@@ -4,8 +4,9 @@ it can be selected and copied (or copied whole with a key)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -74,6 +75,46 @@ def title_text(check: Check) -> Text:
     text = Text(wrapped)
     text.stylize("bold", 0, end)
     return text
+
+
+def group_checks(checks: Sequence[Check]) -> list[Check]:
+    """The same finding about several subjects (a host, a region) as one check: `Stored
+    credentials [2 registries]`, the subjects named once in its finding. Identical
+    repeats collapse into one."""
+    groups: dict[tuple[object, ...], list[Check]] = {}
+    for check in checks:
+        subject = check.subject or ""
+
+        def template(text: str, subject: str = subject) -> str:
+            return text.replace(subject, "\0") if subject else text
+
+        key = (
+            check.target,
+            check.category,
+            check.title,
+            check.status,
+            template(check.finding),
+            template(check.remediation),
+        )
+        groups.setdefault(key, []).append(check)
+    grouped = []
+    for members in groups.values():
+        first = members[0]
+        subjects = list(dict.fromkeys(c.subject for c in members if c.subject))
+        if len(subjects) < 2:
+            grouped.append(first)
+            continue
+        names = ", ".join(subjects)
+        noun = "registries" if all(".amazonaws.com" in s or s.endswith(".aws") for s in subjects) else "of them"
+        grouped.append(
+            dataclasses.replace(
+                first,
+                subject=names if cell_len(names) <= TITLE_WIDTH else f"{len(subjects)} {noun}",
+                finding=first.finding.replace(first.subject or "", names),
+                remediation=first.remediation.replace(first.subject or "", names),
+            )
+        )
+    return grouped
 
 
 def render_checks(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style], heading_style: Style) -> Table:
@@ -217,7 +258,8 @@ class DiagnosticsScreen(ModalScreen[None]):
         self.query_one("#checks", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def show_diagnosis(self, diagnosis: Diagnosis) -> None:
-        self.diagnosis = diagnosis
+        self.diagnosis = diagnosis  # copied whole; shown with repeated findings grouped
+        shown = Diagnosis(diagnosis.subject, tuple(group_checks(diagnosis.checks)))
         self.query_one(LoadingIndicator).display = False
         self.query_one("#checks").display = True
         theme = self.app.current_theme
@@ -228,8 +270,8 @@ class DiagnosticsScreen(ModalScreen[None]):
             CheckStatus.SKIP: Style(dim=True),
         }
         heading = Style(color=theme.accent or "cyan", bold=True)
-        self.query_one("#summary", Static).update(summary(diagnosis, colours))
-        self.query_one("#check-list", Static).update(render_checks(diagnosis, colours, heading))
+        self.query_one("#summary", Static).update(summary(shown, colours))
+        self.query_one("#check-list", Static).update(render_checks(shown, colours, heading))
         has_policy = diagnosis.policy is not None
         self.query_one("#policy-title").display = has_policy
         policy = self.query_one("#policy", TextArea)
