@@ -434,7 +434,7 @@ async def test_the_ui_answers_keys_while_100_logins_run(
             # The first key after `l` was handled while the batch ran (a login on the event
             # loop would have handled it only after the last one).
             assert len(in_flight) == 3 and in_flight[0] > 0
-            assert set(statuses(app).values()) == {RowStatus.LOGGED_IN}
+            assert set(statuses(app).values()) == {RowStatus.LOGGED_IN}, notifications(app)
             assert len(tui_env.docker_auths()) == 100
             print(f"longest event-loop stall during 100 logins: {max(gaps) * 1000:.0f} ms")
 

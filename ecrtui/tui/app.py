@@ -38,9 +38,8 @@ from ecrtui.tui.messages import (
     DiagnosisReady,
     InventoryLoaded,
     LoginBatchFinished,
+    LoginEventsArrived,
     LogoutFinished,
-    RegistryLoginFinished,
-    RegistryLoginStarted,
     SsoLoginFinished,
 )
 from ecrtui.tui.rows import RegistryBoard, RegistryRow, RowStatus, batch_summary
@@ -172,19 +171,15 @@ class EcrtuiApp(App[None]):
         results = run_logins_in_child(
             self.services,
             registries,
-            self._post_login_event,
+            self._post_login_events,
             self._post_cache_problem,
             lambda: self.quitting or worker.is_cancelled,
         )
         if results:
             self.post_message(LoginBatchFinished(results, renewal))
 
-    def _post_login_event(self, event: LoginEvent) -> None:
-        """Called on the worker's thread: turn each event into a message."""
-        if isinstance(event, LoginStarted):
-            self.post_message(RegistryLoginStarted(event.registry))
-        elif isinstance(event, LoginFinished):
-            self.post_message(RegistryLoginFinished(event.result))
+    def _post_login_events(self, events: list[LoginEvent]) -> None:
+        self.post_message(LoginEventsArrived(events))
 
     def _post_cache_problem(self, problem: EcrtuiError) -> None:
         self.post_message(CacheProblemMet(problem))
@@ -263,15 +258,16 @@ class EcrtuiApp(App[None]):
         text = for_the_app(f"{consequence}: {problem.message}\n{problem.remediation}".strip())
         self.notify(text, title=problem.title, severity="warning", timeout=10)
 
-    def on_registry_login_started(self, message: RegistryLoginStarted) -> None:
-        row = self.board.apply_started(message.registry)
-        if row is not None:
-            self._render_row(row)
-
-    def on_registry_login_finished(self, message: RegistryLoginFinished) -> None:
-        row = self.board.apply_result(message.result)
-        if row is not None:
-            self._render_row(row)
+    def on_login_events_arrived(self, message: LoginEventsArrived) -> None:
+        for event in message.events:
+            if isinstance(event, LoginStarted):
+                row = self.board.apply_started(event.registry)
+            elif isinstance(event, LoginFinished):
+                row = self.board.apply_result(event.result)
+            else:
+                continue
+            if row is not None:
+                self._render_row(row)
 
     def on_login_batch_finished(self, message: LoginBatchFinished) -> None:
         results = message.results

@@ -40,12 +40,14 @@ class LoginProcessFailed(EcrtuiError):
 def run_logins(
     services: Any,
     registries: Sequence[Registry],
-    on_event: Callable[[LoginEvent], None],
+    on_events: Callable[[list[LoginEvent]], None],
     on_problem: Callable[[EcrtuiError], None],
     stop: Callable[[], bool],
 ) -> list[LoginResult]:
     """Log into `registries` in a child process with `services`' environment and
-    defaults. Returns early (with no results) once `stop()` is true: the app is quitting."""
+    defaults. Events come in batches (what arrived in one read), so a burst of results
+    costs the app one message, not one each. Returns early (with no results) once
+    `stop()` is true: the app is quitting."""
     request = {
         "environ": services.environ,
         "config_path": services.config_path,
@@ -70,14 +72,16 @@ def run_logins(
         child.stdin.close()
     except BrokenPipeError:
         pass
-    for kind, payload in _frames(child.stdout, stop):
-        if kind == "event":
-            on_event(payload)
-        elif kind == "problem":
-            on_problem(payload)
-        elif kind == "done":
-            child.wait()
-            return list(payload)
+    for frames in _frames(child.stdout, stop):
+        events = [payload for kind, payload in frames if kind == "event"]
+        if events:
+            on_events(events)
+        for kind, payload in frames:
+            if kind == "problem":
+                on_problem(payload)
+            elif kind == "done":
+                child.wait()
+                return list(payload)
     if stop():
         return []  # quitting: the child finishes on its own
     child.wait()
@@ -90,8 +94,8 @@ def run_logins(
 
 
 def _frames(stream: IO[bytes], stop: Callable[[], bool]) -> Any:
-    """Each (kind, payload) frame until end of stream, checking `stop` between reads so
-    a quitting app never waits on a child blocked in a network call."""
+    """The (kind, payload) frames of each read until end of stream, checking `stop`
+    between reads so a quitting app never waits on a child blocked in a network call."""
     fd = stream.fileno()
     buffer = b""
     with selectors.DefaultSelector() as selector:
@@ -103,12 +107,15 @@ def _frames(stream: IO[bytes], stop: Callable[[], bool]) -> Any:
             if not chunk:
                 return
             buffer += chunk
+            frames = []
             while len(buffer) >= HEADER.size:
                 (size,) = HEADER.unpack_from(buffer)
                 if len(buffer) < HEADER.size + size:
                     break
                 frame, buffer = buffer[HEADER.size : HEADER.size + size], buffer[HEADER.size + size :]
-                yield pickle.loads(frame)
+                frames.append(pickle.loads(frame))  # written by our own child process
+            if frames:
+                yield frames
 
 
 def _child() -> None:

@@ -10,7 +10,7 @@ from textual.message import Message
 
 from ecrtui.core.diagnose.models import Check
 from ecrtui.core.errors import EcrtuiError
-from ecrtui.core.models import LoginResult, Registry
+from ecrtui.core.models import LoginEvent, LoginResult
 from ecrtui.tui.rows import CachedState
 from ecrtui.tui.services import Diagnosis, Inventory
 
@@ -39,17 +39,10 @@ class CacheProblemMet(Message):
 
 
 @dataclass
-class RegistryLoginStarted(Message):
-    """A registry's GetAuthorizationToken call is in flight."""
+class LoginEventsArrived(Message):
+    """Registries' logins started or finished (a batch of what arrived together)."""
 
-    registry: Registry
-
-
-@dataclass
-class RegistryLoginFinished(Message):
-    """A registry's login ended, well or badly."""
-
-    result: LoginResult
+    events: list[LoginEvent]
 
 
 @dataclass
