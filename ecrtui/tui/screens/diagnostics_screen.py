@@ -124,7 +124,7 @@ def render_checks(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style], he
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(max_width=TITLE_WIDTH, overflow="fold")
-    grid.add_column(ratio=1)
+    grid.add_column(ratio=1, overflow="fold")  # an ARN has no space to wrap at
 
     def heading(text: str) -> None:
         if grid.row_count:
@@ -208,7 +208,7 @@ class DiagnosticsScreen(ModalScreen[None]):
     }
     DiagnosticsScreen TextArea {
         height: auto;
-        max-height: 9;
+        max-height: 35%;
     }
     DiagnosticsScreen #summary {
         margin-top: 1;

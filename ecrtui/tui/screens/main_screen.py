@@ -60,6 +60,8 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         width, height = event.size
+        # Below 100 columns the footer's room goes to the row keys; ctrl+p is in the help.
+        self.query_one(Footer).show_command_palette = width >= 100
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
         if small:
