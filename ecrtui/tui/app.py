@@ -535,6 +535,8 @@ class EcrtuiApp(App[None]):
         screen's actions run from inside a dialog (keys or command palette)."""
         if action in MAIN_ONLY and self.screen is not self.main:
             return False
+        if action == "quit" and isinstance(self.screen, ConfirmScreen):
+            return False  # the question on screen is answered with y or n
         if action == "sso_login":
             return self._sso_profile() is not None
         if action == "logout":
