@@ -17,13 +17,13 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import selectors
+import queue
 import signal
 import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 from ecrtui.core.errors import EcrtuiError
@@ -93,29 +93,38 @@ def run_logins(
     )
 
 
-def _frames(stream: IO[bytes], stop: Callable[[], bool]) -> Any:
+def _frames(stream: IO[bytes], stop: Callable[[], bool]) -> Iterator[list[Any]]:
     """The (kind, payload) frames of each read until end of stream, checking `stop`
-    between reads so a quitting app never waits on a child blocked in a network call."""
+    between reads so a quitting app never waits on a child blocked in a network call.
+    The blocking reads run on a daemon thread (pipes cannot be polled on every platform),
+    which never holds up the end of the process."""
+    chunks: queue.Queue[bytes] = queue.Queue()
     fd = stream.fileno()
+
+    def read() -> None:
+        while chunk := os.read(fd, 65536):
+            chunks.put(chunk)
+        chunks.put(b"")
+
+    threading.Thread(target=read, name="ecrtui-login-reader", daemon=True).start()
     buffer = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while not stop():
-            if not selector.select(POLL_SECONDS):
-                continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                return
-            buffer += chunk
-            frames = []
-            while len(buffer) >= HEADER.size:
-                (size,) = HEADER.unpack_from(buffer)
-                if len(buffer) < HEADER.size + size:
-                    break
-                frame, buffer = buffer[HEADER.size : HEADER.size + size], buffer[HEADER.size + size :]
-                frames.append(pickle.loads(frame))  # written by our own child process
-            if frames:
-                yield frames
+    while not stop():
+        try:
+            chunk = chunks.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            continue
+        if not chunk:
+            return
+        buffer += chunk
+        frames = []
+        while len(buffer) >= HEADER.size:
+            (size,) = HEADER.unpack_from(buffer)
+            if len(buffer) < HEADER.size + size:
+                break
+            frame, buffer = buffer[HEADER.size : HEADER.size + size], buffer[HEADER.size + size :]
+            frames.append(pickle.loads(frame))  # written by our own child process
+        if frames:
+            yield frames
 
 
 def _child() -> None:
