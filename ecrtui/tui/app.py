@@ -55,6 +55,8 @@ from ecrtui.tui.widgets.registry_table import LABELS, RegistryTable
 from ecrtui.tui.wording import for_the_app
 
 Clock = Callable[[], dt.datetime]
+ROW_ACTIONS = ("login", "logout", "sso_login", "diagnose", "details")
+"""The actions whose footer keys depend on the rows (check_action)."""
 
 
 def utc_now() -> dt.datetime:
@@ -95,6 +97,7 @@ class EcrtuiApp(App[None]):
         self.settings = TuiSettings.load(self.settings_file)
         self.quitting = False  # set once a quit is confirmed: workers stop waiting
         self._renewed: dict[str, dt.datetime | None] = {}  # key: the expiry a renewal started from
+        self._footer_state: tuple[bool | None, ...] = ()
 
     async def on_mount(self) -> None:
         # Awaiting the push means the screen's widgets exist before anything renders.
@@ -206,7 +209,7 @@ class EcrtuiApp(App[None]):
         worker = event.worker
         if event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
             self._batches.pop(worker, None)
-            self.refresh_bindings()
+            self._refresh_footer()
             return
         if event.state is not WorkerState.ERROR:
             return
@@ -222,7 +225,7 @@ class EcrtuiApp(App[None]):
         if worker.group == "inventory":
             self.sub_title = "configuration error"
             self.main.details.show_message(title, message, remediation, problem=True)
-        self.refresh_bindings()
+        self._refresh_footer()
 
     # --- handlers: what the workers report ---------------------------------------------
 
@@ -247,7 +250,7 @@ class EcrtuiApp(App[None]):
         for row in self.board.apply_cached(message.states):
             self._render_row(row)
         self._show_details()
-        self.refresh_bindings()
+        self._refresh_footer()
         if message.problem is not None:
             self._warn_cache(message.problem, "token expiry unknown")
 
@@ -282,7 +285,7 @@ class EcrtuiApp(App[None]):
             self.notify(batch_summary(results), title="Login", severity=severity)
         if self.inventory is not None:
             self.main.sidebar.show(self.inventory, self.board.sso_expired_profiles())
-        self.refresh_bindings()
+        self._refresh_footer()
 
     def on_logout_finished(self, message: LogoutFinished) -> None:
         for key, problem in message.outcome.items():
@@ -295,7 +298,7 @@ class EcrtuiApp(App[None]):
         self.notify(text, title="Logout", severity="warning" if problems else "information")
         if message.cache_problem is not None:
             self._warn_cache(message.cache_problem, "cached tokens not erased")
-        self.refresh_bindings()
+        self._refresh_footer()
 
     def on_check_made(self, message: CheckMade) -> None:
         screen = self.screen
@@ -326,7 +329,7 @@ class EcrtuiApp(App[None]):
 
     def on_registry_table_row_highlighted(self, message: RegistryTable.RowHighlighted) -> None:
         self._show_details()
-        self.refresh_bindings()  # the footer offers what the row under the cursor allows
+        self._refresh_footer()  # the footer offers what the row under the cursor allows
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -383,7 +386,7 @@ class EcrtuiApp(App[None]):
         self._batches[worker] = keys
         if renewal:
             self.notify(f"renewing {len(rows)} token{'s' if len(rows) > 1 else ''}", title="Auto-renew", timeout=3)
-        self.refresh_bindings()
+        self._refresh_footer()
 
     def action_logout(self) -> None:
         chosen = self._chosen()
@@ -528,6 +531,14 @@ class EcrtuiApp(App[None]):
             return row.registry.profile or "default"
         expired = self.board.sso_expired_profiles()
         return expired[0] if len(expired) == 1 else None
+
+    def _refresh_footer(self) -> None:
+        """Re-check the footer's keys, only when what they allow changed (a footer
+        rebuild per cursor move or per finished row would be wasted work)."""
+        state = tuple(self.check_action(action, ()) for action in ROW_ACTIONS)
+        if state != self._footer_state:
+            self._footer_state = state
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Every key in the footer does something visible, or is not shown: the row
