@@ -1,9 +1,9 @@
 """The Textual application: bindings and their actions, the thread workers that call the
 core through `Services`, and the handlers of what the workers report.
 
-Workers are thin: each calls one blocking `Services` method and posts messages. Handlers
-run on the event loop, update the `RegistryBoard` and hand rows to the widgets, which
-only render. Every worker error lands in one handler, `on_worker_state_changed`.
+Workers are thin: each calls one blocking `Services` method (logins: in a child process,
+login_process.py) and posts messages. Handlers run on the event loop, update the
+`RegistryBoard` and hand rows to the widgets, which only render. Every worker error lands in one handler, `on_worker_state_changed`.
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ batch of 100 logins the rows change dozens of times a second while the login thr
 compete for the GIL, which froze the screen for most of a second at a time. Here a row
 change re-renders that one line (a handful of segments), and unchanged lines come from
 a cache.
+
+Its columns are laid out for the width it has (`plan_columns`): registry, status and
+expiry always show; the others join by priority while they fit, or all of them show in
+the wide layout, which scrolls sideways a column at a time.
 """
 
 from __future__ import annotations
@@ -382,10 +386,7 @@ class RegistryTable(ScrollView, can_focus=True):
         return [key for key, _ in COLUMNS if key in self._widths]
 
     def _relayout(self) -> None:
-        available = self.scrollable_content_region.width or 80
-        widths = plan_columns(self._natural, available, wide=self.wide)
-        if widths != self._widths or self._header is None:
-            self._widths = widths
+        self._widths = plan_columns(self._natural, self.scrollable_content_region.width or 80, wide=self.wide)
         self._forget_lines()
 
     def action_scroll_right(self) -> None:
