@@ -146,7 +146,9 @@ def natural_widths(rows: Iterable[RegistryRow]) -> dict[str, int]:
             "host_short": short_host(label),
         }
         for key, text in texts.items():
-            widths[key] = max(widths[key], cell_len(text))
+            width = len(text) if text.isascii() else cell_len(text)  # hosts and ids are ASCII: fast
+            if width > widths[key]:
+                widths[key] = width
     return widths
 
 
@@ -304,9 +306,9 @@ class RegistryTable(ScrollView, can_focus=True):
     def status_styles(self) -> dict[str, Style]:
         """Status colours from the active theme (so they follow a theme change), made
         once per theme rather than once per cell."""
-        theme = self.app.current_theme
-        if self._styles_theme != theme.name:
-            self._styles_theme = theme.name
+        if self._styles_theme != self.app.theme:  # the name: cheap to read per cell
+            theme = self.app.current_theme
+            self._styles_theme = self.app.theme
             self._styles = {
                 "ok": Style(color=theme.success or "green"),
                 "warn": Style(color=theme.warning or "yellow"),
