@@ -325,6 +325,8 @@ async def test_question_mark_in_the_filter_lists_its_fields_and_esc_is_hinted(tu
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await pilot.press("slash")
+        await pilot.pause()
+        assert sorted(footer_keys(app)) == sorted(["?", "esc", "⏎"])  # while typing, only keys that act here
         field = app.main.filter_input
         assert "esc" in str(field.border_subtitle)
         assert "status:" in field.placeholder

@@ -546,6 +546,8 @@ class EcrtuiApp(App[None]):
         screen's actions run from inside a dialog (keys or command palette)."""
         if action in MAIN_ONLY and self.screen is not self.main:
             return False
+        if isinstance(self.focused, FilterInput) and (action in MAIN_ONLY or action == "quit"):
+            return False  # those keys type into the filter: the footer shows the filter's own
         if action == "quit" and isinstance(self.screen, ConfirmScreen):
             return False  # the question on screen is answered with y or n
         if action == "sso_login":

@@ -27,6 +27,8 @@ class FilterInput(Input):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "ask_help", "Filter help", priority=True, id="filter-help", tooltip="Filter: help"),
+        Binding("escape", "screen.close_filter", "Clear", id="filter-clear", tooltip="Filter: clear it"),
+        Binding("enter", "submit", "Keep", id="filter-keep", tooltip="Filter: keep it, back to the table"),
     ]
 
     class HelpAsked(Message):
