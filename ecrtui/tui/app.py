@@ -98,6 +98,7 @@ class EcrtuiApp(App[None]):
         self.quitting = False  # set once a quit is confirmed: workers stop waiting
         self._renewed: dict[str, dt.datetime | None] = {}  # key: the expiry a renewal started from
         self._footer_state: tuple[bool | None, ...] = ()
+        self._sidebar_expired: list[str] = []  # the SSO-expired profiles the side list shows
 
     async def on_mount(self) -> None:
         # Awaiting the push means the screen's widgets exist before anything renders.
@@ -236,7 +237,8 @@ class EcrtuiApp(App[None]):
         self._apply_keymap(dict(inventory.keymap))
         where = display_path(inventory.profiles_path, self.services.environ)
         self.sub_title = f"demo · {where}" if self.demo else where
-        self.main.sidebar.show(inventory, self.board.sso_expired_profiles())
+        self._sidebar_expired = self.board.sso_expired_profiles()
+        self.main.sidebar.show(inventory, self._sidebar_expired)
         self._render_all()
         for problem in inventory.problems:
             self.notify(
@@ -283,8 +285,10 @@ class EcrtuiApp(App[None]):
             self.notify(summary, title="Auto-renew", severity=severity, timeout=3 if not failed else 10)
         else:
             self.notify(batch_summary(results), title="Login", severity=severity)
-        if self.inventory is not None:
-            self.main.sidebar.show(self.inventory, self.board.sso_expired_profiles())
+        expired = self.board.sso_expired_profiles()
+        if self.inventory is not None and expired != self._sidebar_expired:  # a rebuild costs a frame
+            self._sidebar_expired = expired
+            self.main.sidebar.show(self.inventory, expired)
         self._refresh_footer()
 
     def on_logout_finished(self, message: LogoutFinished) -> None:
@@ -374,9 +378,14 @@ class EcrtuiApp(App[None]):
         self._start_login(self._chosen())
 
     def _start_login(self, rows: Sequence[RegistryRow], *, renewal: bool = False) -> None:
+        busy = [row for row in rows if row.busy]
         rows = [row for row in rows if not row.busy]
         if not rows:
-            if not renewal:
+            if renewal:
+                return
+            if busy:
+                self.notify(f"Already in progress: {len(busy)} registr{'ies' if len(busy) > 1 else 'y'}")
+            else:
                 self.notify("Nothing to log in to: select registries with space, or all with a", severity="warning")
             return
         keys = [row.key for row in rows]
@@ -392,7 +401,10 @@ class EcrtuiApp(App[None]):
         chosen = self._chosen()
         rows = [row for row in chosen if row.can_log_out]
         if not rows:
-            self.notify("Nothing to log out of: no credentials were written for this registry", severity="warning")
+            if any(row.busy for row in chosen):
+                self.notify("Wait for the login or logout in progress to finish", severity="warning")
+            else:
+                self.notify("Nothing to log out of: no credentials were written here", severity="warning")
             return
         if len(rows) > 1:
             skipped = len(chosen) - len(rows)
@@ -552,10 +564,12 @@ class EcrtuiApp(App[None]):
             return False  # the question on screen is answered with y or n
         if action == "sso_login":
             return self._sso_profile() is not None
+        # Neither depends on a row being busy (a press then says so): the footer stays
+        # still while a batch runs, rather than being rebuilt as it starts and ends.
         if action == "logout":
-            return any(row.can_log_out for row in self._chosen())
+            return any(row.has_credentials for row in self._chosen())
         if action == "login":
-            return any(not row.busy for row in self._chosen())
+            return bool(self._chosen())
         if action in ("diagnose", "details"):
             return self.main.table.cursor_key is not None
         return True

@@ -121,10 +121,21 @@ class RegistryRow:
         return self.status.value
 
     @property
+    def has_credentials(self) -> bool:
+        """Whether a logout would have something to erase: a known host that a login or a
+        file gave credentials (a row never logged in, or whose host is still unknown, has
+        none). A row in flight counts as it was before (IDLE) or may be after (LOGGING_OUT)."""
+        return self.host is not None and self.status not in (
+            RowStatus.IDLE,
+            RowStatus.LOGGED_OUT,
+            RowStatus.QUEUED,
+            RowStatus.RUNNING,
+        )
+
+    @property
     def can_log_out(self) -> bool:
-        """Whether a logout has anything to erase: a known host that a login or a file
-        gave credentials (a row never logged in, or whose host is still unknown, has none)."""
-        return self.host is not None and not self.busy and self.status not in (RowStatus.IDLE, RowStatus.LOGGED_OUT)
+        """A logout may start now: credentials to erase, and no login or logout in flight."""
+        return self.has_credentials and not self.busy
 
     def search_text(self, now: dt.datetime | None = None) -> dict[str, str]:
         """The fields the filter looks at, lower case: the status as the table shows it
