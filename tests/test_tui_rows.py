@@ -87,14 +87,40 @@ def test_select_all_toggles_and_respects_the_filter() -> None:
     assert board.selected == set()
 
 
-def test_chosen_is_the_selection_else_the_cursor_row() -> None:
+def test_chosen_is_the_shown_selection_else_the_cursor_row() -> None:
     board = RegistryBoard()
     dev, staging = registry("dev"), registry("staging", "222222222222", "us-west-2")
     board.load([dev, staging])
-    assert [r.registry for r in board.chosen(row_key(staging))] == [staging]
+    everything = set(board.rows)
+    assert [r.registry for r in board.chosen(row_key(staging), everything)] == [staging]
     board.toggle(row_key(dev))
-    assert [r.registry for r in board.chosen(row_key(staging))] == [dev]
-    assert board.chosen(None) == [board.rows[row_key(dev)]]
+    assert [r.registry for r in board.chosen(row_key(staging), everything)] == [dev]
+    assert board.chosen(None, everything) == [board.rows[row_key(dev)]]
+    # The filter hides the selected row: the action falls to the cursor row, and the
+    # hidden selection is counted.
+    assert [r.registry for r in board.chosen(row_key(staging), {row_key(staging)})] == [staging]
+    assert board.hidden_selected({row_key(staging)}) == 1
+
+
+def test_the_status_filter_matches_the_status_the_table_shows() -> None:
+    board = RegistryBoard()
+    dev = registry("dev")
+    board.load([dev])
+    board.apply_result(ok(dev, NOW - dt.timedelta(minutes=1)))  # logged in, token since run out
+    board.now, board.query = NOW, "status:expired"
+    assert [r.registry for r in board.visible()] == [dev]
+    board.query = "status:logged"
+    assert board.visible() == []
+
+
+def test_sorting_by_expiry_puts_the_soonest_first_and_unknown_last() -> None:
+    board = RegistryBoard()
+    a, b, c = registry("a", "111111111111"), registry("b", "222222222222"), registry("c", "333333333333")
+    board.load([a, b, c])
+    board.apply_result(ok(a, NOW + dt.timedelta(hours=5)))
+    board.apply_result(ok(c, NOW + dt.timedelta(hours=1)))
+    board.sort_by = "expires"
+    assert [r.registry for r in board.visible()] == [c, a, b]
 
 
 def test_results_update_rows_and_the_default_registry_learns_its_host() -> None:

@@ -39,7 +39,8 @@ from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.rows import RegistryRow
 from ecrtui.tui.services import Diagnosis, Services
 
-SNAPSHOT_SIZE = (130, 34)
+SIZES = [(80, 24), (100, 30), (130, 40)]
+SCREENSHOT_SIZE = (100, 30)  # the README's pictures: a common terminal, every column that matters
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 # Read at import: the tests' isolated environment drops every variable it does not set.
 SAVE_SCREENSHOTS = os.environ.get("ECRTUI_SCREENSHOTS") == "1"
@@ -103,7 +104,7 @@ def denied_public_report(row: RegistryRow) -> Diagnosis:
 
 
 class CannedDoctor(Services):
-    def diagnose(self, row: RegistryRow) -> Diagnosis:
+    def diagnose(self, row: RegistryRow, on_check: object = None) -> Diagnosis:
         return denied_public_report(row)
 
 
@@ -142,12 +143,13 @@ def mixed_app(env: Env, ecr_public: EcrPublicStandin, monkeypatch: pytest.Monkey
     return EcrtuiApp(services, clock=lambda: FROZEN_NOW)
 
 
-def shoot(name: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+def shoot(name: str, size: tuple[int, int]) -> Callable[[Pilot[None]], Awaitable[None]]:
     """A run_before step that also saves the screen for the README when asked to
-    (ECRTUI_SCREENSHOTS=1), so docs/screenshots shows exactly what the snapshot checks."""
+    (ECRTUI_SCREENSHOTS=1) at the README's size, so docs/screenshots shows exactly what
+    the snapshot checks."""
 
     async def save(pilot: Pilot[None]) -> None:
-        if SAVE_SCREENSHOTS:
+        if SAVE_SCREENSHOTS and size == SCREENSHOT_SIZE:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             pilot.app.save_screenshot(f"{name}.svg", str(SCREENSHOTS))
 
@@ -173,29 +175,32 @@ async def log_into_the_failing_rows(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def test_main_screen_with_mixed_statuses(snap_compare: Snap, mixed_app: EcrtuiApp) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_main_screen_with_mixed_statuses(snap_compare: Snap, mixed_app: EcrtuiApp, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await log_into_the_failing_rows(pilot)
-        await shoot("main-screen")(pilot)
+        await shoot("main-screen", size)(pilot)
 
-    assert snap_compare(mixed_app, terminal_size=SNAPSHOT_SIZE, run_before=run_before)
+    assert snap_compare(mixed_app, terminal_size=size, run_before=run_before)
 
 
-def test_diagnostics_screen_of_a_denied_login(snap_compare: Snap, mixed_app: EcrtuiApp) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_diagnostics_screen_of_a_denied_login(snap_compare: Snap, mixed_app: EcrtuiApp, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await log_into_the_failing_rows(pilot)
         await pilot.press("d")
         await settle(pilot)
-        await shoot("diagnostics-screen")(pilot)
+        await shoot("diagnostics-screen", size)(pilot)
 
-    assert snap_compare(mixed_app, terminal_size=SNAPSHOT_SIZE, run_before=run_before)
+    assert snap_compare(mixed_app, terminal_size=size, run_before=run_before)
 
 
-def test_help_screen(snap_compare: Snap, mixed_app: EcrtuiApp) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_help_screen(snap_compare: Snap, mixed_app: EcrtuiApp, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        await shoot("help-screen")(pilot)
+        await shoot("help-screen", size)(pilot)
 
-    assert snap_compare(mixed_app, terminal_size=SNAPSHOT_SIZE, run_before=run_before)
+    assert snap_compare(mixed_app, terminal_size=size, run_before=run_before)

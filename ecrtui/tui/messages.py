@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from ecrtui.core.diagnose.models import Check
 from ecrtui.core.errors import EcrtuiError
-from ecrtui.core.models import LoginResult, Registry
+from ecrtui.core.models import LoginEvent, LoginResult
 from ecrtui.tui.rows import CachedState
 from ecrtui.tui.services import Diagnosis, Inventory
 
@@ -38,24 +39,18 @@ class CacheProblemMet(Message):
 
 
 @dataclass
-class RegistryLoginStarted(Message):
-    """A registry's GetAuthorizationToken call is in flight."""
+class LoginEventsArrived(Message):
+    """Registries' logins started or finished (a batch of what arrived together)."""
 
-    registry: Registry
-
-
-@dataclass
-class RegistryLoginFinished(Message):
-    """A registry's login ended, well or badly."""
-
-    result: LoginResult
+    events: list[LoginEvent]
 
 
 @dataclass
 class LoginBatchFinished(Message):
-    """Every registry of one batch has finished."""
+    """Every registry of one batch has finished (`renewal`: started by auto-renew)."""
 
     results: list[LoginResult]
+    renewal: bool = False
 
 
 @dataclass
@@ -65,6 +60,14 @@ class LogoutFinished(Message):
 
     outcome: dict[str, str | None]
     cache_problem: EcrtuiError | None = None
+
+
+@dataclass
+class CheckMade(Message):
+    """One of the doctor's checks is done (the diagnostics screen shows progress)."""
+
+    key: str
+    check: Check
 
 
 @dataclass

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from ecrtui.core.aws import SSO_EXPIRED
 from ecrtui.core.models import LoginResult, Registry
@@ -119,9 +120,28 @@ class RegistryRow:
             return "expired"
         return self.status.value
 
-    def search_text(self) -> dict[str, str]:
-        """The fields the filter looks at, lower case."""
+    @property
+    def has_credentials(self) -> bool:
+        """Whether a logout would have something to erase: a known host that a login or a
+        file gave credentials (a row never logged in, or whose host is still unknown, has
+        none). A row in flight counts as it was before (IDLE) or may be after (LOGGING_OUT)."""
+        return self.host is not None and self.status not in (
+            RowStatus.IDLE,
+            RowStatus.LOGGED_OUT,
+            RowStatus.QUEUED,
+            RowStatus.RUNNING,
+        )
+
+    @property
+    def can_log_out(self) -> bool:
+        """A logout may start now: credentials to erase, and no login or logout in flight."""
+        return self.has_credentials and not self.busy
+
+    def search_text(self, now: dt.datetime | None = None) -> dict[str, str]:
+        """The fields the filter looks at, lower case: the status as the table shows it
+        (a logged-in row whose token ran out reads "expired")."""
         registry = self.registry
+        status = self.status_text(now) if now is not None else self.status.value
         return {
             "target": registry.target.lower(),
             "profile": (registry.profile or "").lower(),
@@ -129,17 +149,17 @@ class RegistryRow:
             "region": registry.region.lower(),
             "host": self.label.lower(),
             "type": registry.type.value,
-            "status": self.status.value.lower(),
+            "status": status.lower(),
         }
 
 
 FILTER_FIELDS = ("target", "profile", "account", "region", "host", "type", "status")
 
 
-def row_matches(row: RegistryRow, query: str) -> bool:
+def row_matches(row: RegistryRow, query: str, now: dt.datetime | None = None) -> bool:
     """Every word of `query` must match: `field:value` looks in that field, a bare word
     in any field. `target:dev region:eu` narrows to dev's European registries."""
-    fields = row.search_text()
+    fields = row.search_text(now)
     for word in query.lower().split():
         name, sep, value = word.partition(":")
         if sep and name in FILTER_FIELDS:
@@ -170,13 +190,18 @@ class RegistryBoard:
         self.rows: dict[str, RegistryRow] = {}
         self.selected: set[str] = set()
         self.query = ""
+        self.sort_by: str | None = None  # a SORT_KEYS name; None: the profiles file's order
+        self.now: dt.datetime | None = None  # the clock the filter reads statuses at
 
     # --- what is shown ---------------------------------------------------------------
 
     def visible(self) -> list[RegistryRow]:
-        if not self.query.strip():
-            return list(self.rows.values())
-        return [row for row in self.rows.values() if row_matches(row, self.query)]
+        rows = list(self.rows.values())
+        if self.query.strip():
+            rows = [row for row in rows if row_matches(row, self.query, self.now)]
+        if self.sort_by in SORT_KEYS:
+            rows.sort(key=SORT_KEYS[self.sort_by])
+        return rows
 
     def get(self, key: str) -> RegistryRow | None:
         return self.rows.get(key)
@@ -237,12 +262,18 @@ class RegistryBoard:
         self.selected |= visible
         return added
 
-    def chosen(self, cursor_key: str | None) -> list[RegistryRow]:
-        """The rows an action applies to: the selection, else the row under the cursor."""
-        if self.selected:
-            return [row for key, row in self.rows.items() if key in self.selected]
+    def chosen(self, cursor_key: str | None, shown: Collection[str]) -> list[RegistryRow]:
+        """The rows an action applies to: the selected rows that are shown, else the row
+        under the cursor. A selection the filter hides is never acted on unseen."""
+        picked = [row for key, row in self.rows.items() if key in self.selected and key in shown]
+        if picked:
+            return picked
         row = self.rows.get(cursor_key) if cursor_key else None
         return [row] if row else []
+
+    def hidden_selected(self, shown: Collection[str]) -> int:
+        """How many selected rows the filter hides (counted on screen, never acted on)."""
+        return sum(1 for key in self.selected if key not in shown)
 
     # --- logins ----------------------------------------------------------------------
 
@@ -302,6 +333,25 @@ class RegistryBoard:
     def _put(self, row: RegistryRow) -> RegistryRow:
         self.rows[row.key] = row
         return row
+
+
+def _expiry_order(row: RegistryRow) -> tuple[int, dt.datetime]:
+    """Soonest expiry first; rows with no known expiry last."""
+    far = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+    return (0, row.expires_at) if row.expires_at is not None else (1, far)
+
+
+SORT_KEYS: dict[str, Callable[[RegistryRow], Any]] = {
+    "expires": _expiry_order,
+    "target": lambda row: row.registry.target.lower(),
+    "host": lambda row: row.label.lower(),
+    "status": lambda row: row.status.value,
+    "account": lambda row: row.account_id or "~",
+    "region": lambda row: row.registry.region,
+    "type": lambda row: row.registry.type.value,
+    "profile": lambda row: (row.registry.profile or "").lower(),
+}
+"""What the table can be sorted by (a column's key), each an ascending key."""
 
 
 def batch_summary(results: Sequence[LoginResult]) -> str:

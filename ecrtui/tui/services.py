@@ -273,14 +273,18 @@ class Services:
 
     # --- diagnostics -----------------------------------------------------------------
 
-    def diagnose(self, row: RegistryRow) -> Diagnosis:
+    def diagnose(self, row: RegistryRow, on_check: Callable[[Check], None] | None = None) -> Diagnosis:
         """The doctor's report on the row's target (configuration, credentials, network,
-        permissions, local files), then this machine's checks."""
+        permissions, local files), then this machine's checks; `on_check` sees each check
+        as it is made (from the doctor's threads)."""
         target = self.targets[row.registry.target]
         # One attempt per call, as `ecrtui doctor` does: a report of what a call saw, fast.
         settings = AwsSettings(max_attempts=1, timeout=self.defaults.timeout, environ=self.environ)
         report = run_doctor(
-            DoctorPlan(targets=(target,), defaults=self.defaults), ClientFactory(settings), environ=self.environ
+            DoctorPlan(targets=(target,), defaults=self.defaults),
+            ClientFactory(settings),
+            environ=self.environ,
+            on_check=on_check,
         )
         home = self.environ.get("HOME", "")
         ours = [c for c in report.checks if c.target == target.name]

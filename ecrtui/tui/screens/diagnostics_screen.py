@@ -4,8 +4,9 @@ it can be selected and copied (or copied whole with a key)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -21,6 +22,7 @@ from textual.widgets import Footer, LoadingIndicator, Static, TextArea
 from ecrtui.core.diagnose.models import Check, CheckStatus
 from ecrtui.tui.rows import RegistryRow
 from ecrtui.tui.services import Diagnosis, check_title
+from ecrtui.tui.wording import for_the_app
 
 TITLE_WIDTH = 26
 STATE_MARKS = {CheckStatus.OK: "✔", CheckStatus.WARN: "!", CheckStatus.FAIL: "✗", CheckStatus.SKIP: "·"}
@@ -75,6 +77,46 @@ def title_text(check: Check) -> Text:
     return text
 
 
+def group_checks(checks: Sequence[Check]) -> list[Check]:
+    """The same finding about several subjects (a host, a region) as one check: `Stored
+    credentials [2 registries]`, the subjects named once in its finding. Identical
+    repeats collapse into one."""
+    groups: dict[tuple[object, ...], list[Check]] = {}
+    for check in checks:
+        subject = check.subject or ""
+
+        def template(text: str, subject: str = subject) -> str:
+            return text.replace(subject, "\0") if subject else text
+
+        key = (
+            check.target,
+            check.category,
+            check.title,
+            check.status,
+            template(check.finding),
+            template(check.remediation),
+        )
+        groups.setdefault(key, []).append(check)
+    grouped = []
+    for members in groups.values():
+        first = members[0]
+        subjects = list(dict.fromkeys(c.subject for c in members if c.subject))
+        if len(subjects) < 2:
+            grouped.append(first)
+            continue
+        names = ", ".join(subjects)
+        noun = "registries" if all(".amazonaws.com" in s or s.endswith(".aws") for s in subjects) else "of them"
+        grouped.append(
+            dataclasses.replace(
+                first,
+                subject=names if cell_len(names) <= TITLE_WIDTH else f"{len(subjects)} {noun}",
+                finding=first.finding.replace(first.subject or "", names),
+                remediation=first.remediation.replace(first.subject or "", names),
+            )
+        )
+    return grouped
+
+
 def render_checks(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style], heading_style: Style) -> Table:
     """A grid of checks: what needs attention first (failures, then warnings), then the
     rest under a heading per stage. Each row is the mark, the check's name, and its
@@ -82,7 +124,7 @@ def render_checks(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style], he
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(max_width=TITLE_WIDTH, overflow="fold")
-    grid.add_column(ratio=1)
+    grid.add_column(ratio=1, overflow="fold")  # an ARN has no space to wrap at
 
     def heading(text: str) -> None:
         if grid.row_count:
@@ -91,9 +133,9 @@ def render_checks(diagnosis: Diagnosis, colours: Mapping[CheckStatus, Style], he
 
     def add(check: Check) -> None:
         colour = colours[check.status]
-        finding = Text(check.finding)
+        finding = Text(for_the_app(check.finding))
         if check.remediation:
-            finding.append("\n→ ", style=colour).append(check.remediation)
+            finding.append("\n→ ", style=colour).append(for_the_app(check.remediation))
         grid.add_row(Text(STATE_MARKS[check.status], style=colour + Style(bold=True)), title_text(check), finding)
 
     problems = sorted((c for c in diagnosis.checks if c.status in PROBLEMS), key=lambda c: PROBLEMS.index(c.status))
@@ -137,6 +179,11 @@ class DiagnosticsScreen(ModalScreen[None]):
         Binding("escape,q", "dismiss", "Close", id="close-diagnostics", tooltip="Close the diagnostics"),
         Binding("c", "copy_report", "Copy report", id="copy-report", tooltip="Diagnostics: copy the whole report"),
         Binding("p", "copy_policy", "Copy policy", id="copy-policy", tooltip="Diagnostics: copy the IAM policy (JSON)"),
+        Binding("question_mark", "app.help", "Help", priority=True, id="diagnostics-help", tooltip="Diagnostics: keys"),
+        Binding("up,k", "scroll_checks(-1)", "Up", show=False, id="diagnostics-up", tooltip="Diagnostics: scroll up"),
+        Binding(
+            "down,j", "scroll_checks(1)", "Down", show=False, id="diagnostics-down", tooltip="Diagnostics: scroll down"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -161,7 +208,7 @@ class DiagnosticsScreen(ModalScreen[None]):
     }
     DiagnosticsScreen TextArea {
         height: auto;
-        max-height: 9;
+        max-height: 35%;
     }
     DiagnosticsScreen #summary {
         margin-top: 1;
@@ -192,9 +239,27 @@ class DiagnosticsScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         for widget in ("#checks", "#policy-title", "#policy"):
             self.query_one(widget).display = False
+        self.query_one("#summary", Static).update("Running the checks…")
+        self._done = 0
+
+    def help_bindings(self) -> list[Binding]:
+        return [b for b in self.BINDINGS if isinstance(b, Binding)]
+
+    def show_progress(self, check: Check) -> None:
+        """A check finished while the others run: count it, name it."""
+        if self.diagnosis is not None:
+            return
+        self._done += 1
+        self.query_one("#summary", Static).update(
+            Text.assemble(f"Running the checks… {self._done} done, last: ", (check_title(check), "bold"))
+        )
+
+    def action_scroll_checks(self, lines: int) -> None:
+        self.query_one("#checks", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def show_diagnosis(self, diagnosis: Diagnosis) -> None:
-        self.diagnosis = diagnosis
+        self.diagnosis = diagnosis  # copied whole; shown with repeated findings grouped
+        shown = Diagnosis(diagnosis.subject, tuple(group_checks(diagnosis.checks)))
         self.query_one(LoadingIndicator).display = False
         self.query_one("#checks").display = True
         theme = self.app.current_theme
@@ -205,8 +270,8 @@ class DiagnosticsScreen(ModalScreen[None]):
             CheckStatus.SKIP: Style(dim=True),
         }
         heading = Style(color=theme.accent or "cyan", bold=True)
-        self.query_one("#summary", Static).update(summary(diagnosis, colours))
-        self.query_one("#check-list", Static).update(render_checks(diagnosis, colours, heading))
+        self.query_one("#summary", Static).update(summary(shown, colours))
+        self.query_one("#check-list", Static).update(render_checks(shown, colours, heading))
         has_policy = diagnosis.policy is not None
         self.query_one("#policy-title").display = has_policy
         policy = self.query_one("#policy", TextArea)

@@ -51,34 +51,63 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help-hint {
         color: $text-muted;
         margin-top: 1;
+        height: auto;
         dock: bottom;
     }
     """
 
-    def __init__(self, entries: Sequence[HelpEntry], keymap_source: str) -> None:
+    def __init__(
+        self,
+        entries: Sequence[HelpEntry],
+        keymap_source: str,
+        *,
+        title: str = "Keys",
+        settings_source: str = "",
+    ) -> None:
         super().__init__()
         self.entries = tuple(entries)
         self.keymap_source = keymap_source
+        self.title_text = title
+        self.settings_source = settings_source
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("Keys", id="help-title")
+            yield Static(self.title_text, id="help-title")
             yield DataTable(cursor_type="row", zebra_stripes=True, id="help-keys")
-            yield Static(
-                f"Remap any key by its id under keymap: in {self.keymap_source}, "
-                "e.g. keymap: {login: ctrl+l}. Every action is also in the command palette.",
-                id="help-hint",
-            )
+            if self.keymap_source:
+                hint = (
+                    f"Remap any key by its id under keymap: in {self.keymap_source}, e.g. keymap: {{login: enter,l}}. "
+                    "Every action is also in the command palette (ctrl+p)."
+                )
+                if self.settings_source:
+                    hint += f" Theme, columns, sort and auto-renew are remembered in {self.settings_source}."
+                yield Static(hint, id="help-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Key", key="keys")
         table.add_column("Action", key="action")
-        table.add_column("Id (for keymap:)", key="id")
+        table.add_column("Id (for keymap:)" if self.keymap_source else "", key="id")
         for entry in self.entries:
             table.add_row(
                 Text(entry.keys, style="bold"),
                 entry.description,
                 Text(entry.binding_id, style="dim"),
-                key=entry.binding_id,
+                key=entry.binding_id or None,
             )
+
+
+FILTER_HELP = (
+    HelpEntry("dev", "a word: rows with it in any column", ""),
+    HelpEntry("target:dev", "rows whose target contains dev", ""),
+    HelpEntry("profile:sso", "rows whose AWS profile contains sso", ""),
+    HelpEntry("account:1111", "rows whose account id contains 1111", ""),
+    HelpEntry("region:eu", "rows in a region containing eu", ""),
+    HelpEntry("host:public", "rows whose registry host contains public", ""),
+    HelpEntry("type:public", "ECR Public (or private) registries", ""),
+    HelpEntry("status:expired", "rows whose Status column says so (expired, SSO expired, failed…)", ""),
+    HelpEntry("dev region:eu", "every word must match", ""),
+    HelpEntry("enter", "keep the filter, back to the table", ""),
+    HelpEntry("esc", "clear the filter", ""),
+)
+"""What the filter understands, for `?` typed in it."""

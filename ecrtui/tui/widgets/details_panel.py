@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ecrtui.tui.rows import ExpiryLevel, RegistryRow, RowStatus, expires_in_text, expiry_level
+from ecrtui.tui.wording import for_the_app
 
 LABEL_WIDTH = 12
 EXPIRY_STYLES = {ExpiryLevel.FINE: "$success", ExpiryLevel.SOON: "$warning", ExpiryLevel.EXPIRED: "$error"}
@@ -54,9 +55,10 @@ class DetailsPanel(Static):
             lines.append(_fact("written to", ", ".join(row.writers)))
         problem = row.status in (RowStatus.FAILED, RowStatus.SSO_EXPIRED)
         if problem:
-            lines.append(Content.assemble(("✗ ", "bold $error"), (row.error or "the login failed", "$error")))
+            error = for_the_app(row.error) or "the login failed"
+            lines.append(Content.assemble(("✗ ", "bold $error"), (error, "$error")))
             if row.remediation:
-                lines.append(Content.assemble(("→ ", "bold"), row.remediation))
+                lines.append(Content.assemble(("→ ", "bold"), for_the_app(row.remediation)))
             if row.status is RowStatus.SSO_EXPIRED:
                 hint = f"press {sso_key} to run aws sso login --profile {registry.profile or 'default'} and retry"
             else:
