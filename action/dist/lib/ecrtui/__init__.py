@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+# The one version source: pyproject.toml reads it (dynamic version), `ecrtui --version`
+# prints it, and CHANGELOG.md's newest entry and the release tag `v<version>` match it.
+__version__ = "0.2.0"

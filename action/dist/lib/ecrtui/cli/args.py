@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import platform
+import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ecrtui import __version__
 
@@ -13,8 +16,20 @@ from ecrtui import __version__
 COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "helper": ("ecrtui.cli.helper_install", "point docker's credHelpers at docker-credential-ecrtui"),
     "doctor": ("ecrtui.cli.doctor", "permission and environment diagnostics"),
+    "sso": ("ecrtui.cli.sso", "sign in to IAM Identity Center (no AWS CLI needed)"),
+    "discover": ("ecrtui.cli.discover", "list the accounts and roles of IAM Identity Center; write them as targets"),
 }
 COMMANDS = ("login", "logout", "status", *COMMAND_MODULES)
+
+
+DESCRIPTION = """\
+Log into Amazon ECR: many accounts, regions and profiles at once.
+
+Three ways in:
+  ecrtui                     the interactive app (needs a terminal)
+  ecrtui --demo              the app on local stand-ins: no AWS account needed
+                             (`ecrtui --demo --headless`: the same as a script)
+  ecrtui --headless [opts]   a login with no app (= `ecrtui login`), or a COMMAND below"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,6 +37,31 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise argparse.ArgumentError(None, message)
+
+
+def version_text() -> str:
+    """`ecrtui 0.2.0 (Python 3.12.3, botocore 1.35.0, Textual 0.86.0)`: what a bug report
+    needs. Read from the installed packages' metadata: importing textual costs ~100 ms."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name, label in (("botocore", "botocore"), ("textual", "Textual")):
+        try:
+            found.append(f"{label} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{label} not installed")
+    return f"ecrtui {__version__} (Python {platform.python_version()}, {', '.join(found)})"
+
+
+class _VersionAction(argparse.Action):
+    """argparse's `version` action, with the text made only when `--version` is given."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        sys.stdout.write(version_text() + "\n")
+        parser.exit()
 
 
 def _positive_int(text: str) -> int:
@@ -121,15 +161,16 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     names is imported (`ecrtui login` never pays for `doctor`'s); without, every one is."""
     parser = _Parser(
         prog="ecrtui",
-        description="Log into Amazon ECR: many accounts, regions and profiles at once.",
-        epilog="With no command, ecrtui opens the interactive app; --headless is `ecrtui login`.",
+        description=DESCRIPTION,
+        epilog="Run `ecrtui COMMAND --help` for a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"ecrtui {__version__}")
+    parser.add_argument(
+        "--version", action=_VersionAction, help="show the versions of ecrtui, Python, botocore and Textual and exit"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _login_options(commands.add_parser("login", help="log in (the same as --headless)"))
-    logout = commands.add_parser(
-        "logout", help="erase what login wrote (in GitHub Actions: the hosts of STATE_registries)"
-    )
+    logout = commands.add_parser("logout", help="erase what login wrote (in GitHub Actions: this job's hosts)")
     _selection_options(logout)
     _selection_options(commands.add_parser("status", help="targets, hosts and what each writer holds for them"))
     for name, (module_name, help_text) in COMMAND_MODULES.items():

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from ecrtui.cli import render, token_cache
 from ecrtui.cli.exit_codes import ExitCode
+from ecrtui.core import written
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.config import ProfilesFile, discover_aws_profiles, load_profiles
-from ecrtui.core.errors import UsageError
+from ecrtui.core.errors import EcrtuiError, UsageError
 from ecrtui.core.github import (
     STATE_LEASE,
     STATE_REGISTRIES,
@@ -165,6 +166,8 @@ def run_login(args: argparse.Namespace) -> ExitCode:
         ClientFactory(request.settings), jobs=request.jobs, on_event=progress, on_token=on_token, lease=lease
     )
     results = engine.login(registries)
+    if not request.github:  # a job's runner is thrown away; its logout reads the job's state
+        _note_logins(results, environ)
     if request.github:
         _github_report(request, registries, results, environ, lease)
     elif request.output == "json":
@@ -180,6 +183,13 @@ def run_login(args: argparse.Namespace) -> ExitCode:
         # runs next (`ecrtui status`, the credential helper, the demo) finds them all.
         on_token.wait()
     return ExitCode.OK if all(r.ok for r in results) else ExitCode.FAILED
+
+
+def _note_logins(results: list[LoginResult], environ: Mapping[str, str]) -> None:
+    try:
+        written.note_logins(results, environ)
+    except EcrtuiError as error:
+        sys.stderr.write(f"ecrtui: warning: logout and status will not know these hosts: {error.message}\n")
 
 
 def _github_report(
@@ -245,25 +255,29 @@ def run_logout(args: argparse.Namespace) -> ExitCode:
             sys.stdout.write("No registries to log out of\n")
             return ExitCode.OK
     else:
-        registries = plan(request)
-        unknown = [r for r in registries if r.host is None]
-        if unknown:
-            raise UsageError(
-                f"the host of the {unknown[0].label} is known only after a login",
-                remediation="name the registries: --registries 123456789012",
+        registries, unknown = written.resolve(plan(request), environ)
+        for registry in unknown:  # its host is known only from a login, and none is recorded
+            sys.stdout.write(
+                f"{registry.label} of target {registry.target}: no login recorded, so its host is unknown and "
+                "nothing was erased (name it: --registries)\n"
             )
         hosts = list(dict.fromkeys(r.host for r in registries if r.host))
         writers = writers or tuple(dict.fromkeys(w for r in registries for w in r.writers))
     lease = (environ.get(f"STATE_{STATE_LEASE}") or None) if request.github and not explicit else None
+    held = {host for w in make_writers(writers or ("docker",), environ) for host in hosts if w.holds(host)}
     outcome = logout(hosts, writers or ("docker",), environ, lease)
     token_cache.forget(hosts, request.profiles.defaults, environ, github=request.github)
     failed = [host for host, problem in outcome.items() if problem]
+    if not request.github:
+        _forget(hosts, failed, environ)
     for host, problem in outcome.items():
         if problem:
             line = f"Could not logout of registry {host}: {problem}"
             sys.stdout.write((command("error", line) if request.github else line) + "\n")
-        else:
+        elif host in held or request.github:  # GitHub mode keeps the upstream Action's wording
             sys.stdout.write(f"Logged out of {host}\n")
+        else:
+            sys.stdout.write(f"{host}: not logged in (nothing to erase)\n")
     if failed:
         message = f"Failed to logout: {','.join(failed)}"
         sys.stdout.write((command("error", message) if request.github else message) + "\n")
@@ -271,15 +285,25 @@ def run_logout(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
+def _forget(hosts: list[str], failed: list[str], environ: Mapping[str, str]) -> None:
+    try:
+        written.forget_hosts([h for h in hosts if h not in failed], environ)
+    except EcrtuiError as error:
+        sys.stderr.write(f"ecrtui: warning: the record of logins was not updated: {error.message}\n")
+
+
 def run_status(args: argparse.Namespace) -> ExitCode:
     environ = dict(os.environ)
     request = build_request(args, environ)
     if not request.selection.names_targets and request.selection.registries is None and request.profiles.targets:
         request = Request(**{**request.__dict__, "selection": Selection(all_targets=True)})
-    registries = plan(request)
+    known, unknown = written.resolve(plan(request), environ)
+    registries = (*known, *unknown)
     records = []
     for registry in registries:
         held = [w.name for w in make_writers(registry.writers, environ) if registry.host and w.holds(registry.host)]
+        writers = make_writers(registry.writers, environ) if registry.host else ()
+        sources = [w.credentials_source(registry.host or "") for w in writers]
         records.append(
             {
                 "target": registry.target,
@@ -289,6 +313,7 @@ def run_status(args: argparse.Namespace) -> ExitCode:
                 "account": registry.account_id,
                 "region": registry.region,
                 "written_to": held,
+                "credentials_in": [source for source in sources if source],
             }
         )
     token_cache.annotate_status(records, registries, request.profiles.defaults, environ)
@@ -306,7 +331,7 @@ def run_status(args: argparse.Namespace) -> ExitCode:
                     str(r["target"]),
                     str(r["profile"] or "-"),
                     str(r["region"]),
-                    ", ".join(r["written_to"]) or "-",  # type: ignore[arg-type]
+                    ", ".join(r["credentials_in"]) or "-",  # type: ignore[arg-type]
                     token_cache.expiry_cell(r),
                 )
             )

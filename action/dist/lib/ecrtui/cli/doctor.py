@@ -148,7 +148,7 @@ def render_text(report: Report, out: TextIO) -> None:
         lines.append("")
     counts = report.counts()
     lines.append(
-        f"ecrtui doctor: {counts['ok']} ok, {counts['warn']} warnings, {counts['fail']} failed, "
+        f"ecrtui doctor: {counts['ok']} ok, {counts['warn']} warning{'' if counts['warn'] == 1 else 's'}, {counts['fail']} failed, "
         f"{counts['skip']} skipped"
     )
     out.write("\n".join(lines) + "\n")

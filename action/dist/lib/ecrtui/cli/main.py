@@ -5,6 +5,7 @@ ecrtui/launcher.py, which opens the TUI when there are no arguments.)"""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from ecrtui.cli.args import build_parser, normalize_argv
 from ecrtui.cli.exit_codes import ExitCode, exit_code_for
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.github import command, is_github_actions
-from ecrtui.core.proxy import redact
+from ecrtui.core.sanitize import clean
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,6 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().print_help(sys.stderr)
         return ExitCode.USAGE
     github = _wants_github(args_list)
+    _show_core_warnings(github)
     try:
         args = build_parser(args_list).parse_args(args_list)
         if args.command is None:
@@ -42,6 +44,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+class _WarningsToStderr(logging.Handler):
+    """core warns (a credential with a trailing line break) through the `ecrtui` logger."""
+
+    def __init__(self, github: bool) -> None:
+        super().__init__(logging.WARNING)
+        self.github = github
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = clean(record.getMessage())
+        sys.stderr.write((command("warning", text.removeprefix("ecrtui: warning: ")) if self.github else text) + "\n")
+
+
+def _show_core_warnings(github: bool) -> None:
+    logger = logging.getLogger("ecrtui")
+    if not any(isinstance(h, _WarningsToStderr) for h in logger.handlers):
+        logger.addHandler(_WarningsToStderr(github))
+
+
 def _wants_github(args: list[str]) -> bool:
     """GitHub mode before the arguments are parsed, so even a parse error is `::error::`."""
     for index, arg in enumerate(args):
@@ -53,8 +73,8 @@ def _wants_github(args: list[str]) -> bool:
 
 
 def _report(message: str, remediation: str, code: ExitCode, github: bool) -> None:
-    text = redact(message)
-    hint = redact(remediation)
+    text = clean(message)
+    hint = clean(remediation)
     if github:
         sys.stdout.write(command("error", f"{text} ({hint})" if hint else text) + "\n")
         sys.stdout.flush()

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from ecrtui.core.github import command
 from ecrtui.core.models import LoginResult
+from ecrtui.core.sanitize import printable
 
 JSON_VERSION = 1
 
@@ -49,6 +50,7 @@ def result_record(result: LoginResult) -> dict[str, Any]:
 
 
 def table(rows: Sequence[Sequence[str]]) -> list[str]:
+    rows = [[printable(cell) for cell in row] for row in rows]  # hosts from the keyring, answers: data
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return [
         "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip() for row in rows

@@ -41,8 +41,9 @@ def login_cache(
 
 def forget(hosts: Sequence[str], defaults: Defaults, environ: Mapping[str, str], *, github: bool) -> None:
     """`logout` erases the hosts' cached tokens too, as it erases what login wrote in the
-    files; without a keyring nothing was cached, so nothing is said."""
-    if github or defaults.cache == "none" or not hosts:
+    files; without a keyring nothing was cached, so nothing is said. In GitHub Actions
+    too: the post step erases whatever the job may have cached."""
+    if defaults.cache == "none" or not hosts:
         return
     try:
         cache = open_cache(environ)

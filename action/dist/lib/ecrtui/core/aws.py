@@ -8,6 +8,7 @@ helper's cached path) do not pay for it.
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import re
 import threading
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 from ecrtui import __version__
 from ecrtui.core.errors import AwsError
 from ecrtui.core.proxy import proxy_for, redact
+from ecrtui.core.sanitize import remember_environment, remember_secret, remember_url
 
 if TYPE_CHECKING:
     import botocore.session
@@ -37,6 +39,7 @@ class AwsSettings:
     timeout: float = 10.0
     http_proxy: str | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    max_pool_connections: int = 10  # botocore's default; discovery raises it to its bound
 
 
 class ClientFactory:
@@ -48,6 +51,8 @@ class ClientFactory:
 
     def __init__(self, settings: AwsSettings | None = None) -> None:
         self.settings = settings or AwsSettings()
+        remember_environment(self.settings.environ)  # redacted from every message from now on
+        remember_url(self.settings.http_proxy)
         self._lock = threading.Lock()
         self._sessions: dict[str | None, botocore.session.Session] = {}
         self._memo: dict[tuple[object, ...], Future[Any]] = {}
@@ -75,9 +80,15 @@ class ClientFactory:
             return self._session_locked(profile)
 
     def _session_locked(self, profile: str | None) -> botocore.session.Session:
-        session = self._sessions.get(profile)
+        key = profile
+        session = self._sessions.get(key)
         if session is None:
             import botocore.session
+
+            from ecrtui.core.sso_config import SSO_PROFILE_PREFIX
+
+            if profile is not None and profile.startswith(SSO_PROFILE_PREFIX):  # a target's sso role, no profile
+                profile = None
 
             if self._handlers is None:
                 from botocore.hooks import HierarchicalEmitter
@@ -94,7 +105,7 @@ class ClientFactory:
                 )
                 session.register_component("data_loader", self._loader)
             session.user_agent_extra = f"ecrtui/{__version__}"
-            self._sessions[profile] = session
+            self._sessions[key] = session
         return session
 
     def credentials(self, profile: str | None, role_arn: str | None) -> Any:
@@ -102,13 +113,19 @@ class ClientFactory:
         return self._once(("credentials", profile, role_arn), lambda: self._resolve_credentials(profile, role_arn))
 
     def _resolve_credentials(self, profile: str | None, role_arn: str | None) -> Any:
+        from ecrtui.core.sso import role_credentials
+        from ecrtui.core.sso_config import SsoRole
+
+        sso_role = SsoRole.from_profile_key(profile)
+        if role_arn is None and sso_role is not None:  # a target naming Identity Center directly
+            return role_credentials(sso_role, self, self.settings.environ)
         if role_arn is None:
             credentials = self.session(profile).get_credentials()
             if credentials is None:
                 import botocore.exceptions
 
                 raise botocore.exceptions.NoCredentialsError()
-            return credentials.get_frozen_credentials()
+            return _checked_credentials(credentials.get_frozen_credentials(), self.settings.environ, profile)
         base = self.credentials(profile, None)
         region = self.session(profile).get_config_variable("region") or "us-east-1"
         sts = self._make_client("sts", region, profile, base)
@@ -116,13 +133,20 @@ class ClientFactory:
         from botocore.credentials import ReadOnlyCredentials
 
         issued = response["Credentials"]
-        return ReadOnlyCredentials(issued["AccessKeyId"], issued["SecretAccessKey"], issued["SessionToken"])
+        return _checked_credentials(
+            ReadOnlyCredentials(issued["AccessKeyId"], issued["SecretAccessKey"], issued["SessionToken"]), {}, None
+        )
 
     def client(self, service: str, region: str, profile: str | None = None, role_arn: str | None = None) -> Any:
         return self._once(
             ("client", service, region, profile, role_arn),
             lambda: self._make_client(service, region, profile, self.credentials(profile, role_arn)),
         )
+
+    def anonymous_client(self, service: str, region: str) -> Any:
+        """An unsigned client (IAM Identity Center's sso-oidc and sso portal calls carry
+        their own tokens), with this factory's retries, timeouts, proxy and connection pool."""
+        return self._once(("anonymous", service, region), lambda: self._make_client(service, region, None, None))
 
     def endpoint_url(self, service: str, region: str, profile: str | None = None) -> str:
         """Where calls to `service` in `region` go (AWS_ENDPOINT_URL*, FIPS, dual-stack
@@ -146,17 +170,22 @@ class ClientFactory:
                 connect_timeout=settings.timeout,
                 read_timeout=settings.timeout,
                 proxies=proxies,
+                max_pool_connections=settings.max_pool_connections,
             )
+            keys: dict[str, Any] = {}
+            if credentials is None:
+                from botocore import UNSIGNED
+
+                config = config.merge(Config(signature_version=UNSIGNED))
+            else:
+                keys = {
+                    "aws_access_key_id": credentials.access_key,
+                    "aws_secret_access_key": credentials.secret_key,
+                    "aws_session_token": credentials.token,
+                }
             # create_client is not thread-safe on a shared session; it is CPU-bound anyway.
             with self._lock:
-                return self._session_locked(profile).create_client(
-                    service,
-                    region_name=region,
-                    config=config,
-                    aws_access_key_id=credentials.access_key,
-                    aws_secret_access_key=credentials.secret_key,
-                    aws_session_token=credentials.token,
-                )
+                return self._session_locked(profile).create_client(service, region_name=region, config=config, **keys)
 
         environ = settings.environ
         if not (environ.get("NO_PROXY", "").strip() or environ.get("no_proxy", "").strip()):
@@ -169,6 +198,45 @@ class ClientFactory:
         if proxy is not None:
             client = build({"http": proxy, "https": proxy})
         return client
+
+
+# --- credentials as read: hostile until checked -----------------------------------------
+
+_CREDENTIAL_PARTS = (
+    ("access_key", "AWS_ACCESS_KEY_ID", "aws_access_key_id", 4),
+    ("secret_key", "AWS_SECRET_ACCESS_KEY", "aws_secret_access_key", 0),
+    ("token", "AWS_SESSION_TOKEN", "aws_session_token", 0),
+)
+
+
+def _checked_credentials(credentials: Any, environ: Mapping[str, str], profile: str | None) -> Any:
+    """Credentials with trailing whitespace stripped (a value pasted from a console or read
+    from a file ends in a line break), a warning naming the variable, never the value; any
+    other control character is refused. Every value is redacted from messages from now on."""
+    from botocore.credentials import ReadOnlyCredentials
+
+    values: dict[str, str | None] = {}
+    for attribute, variable, key, keep in _CREDENTIAL_PARTS:
+        value = getattr(credentials, attribute)
+        if value is None:
+            values[attribute] = None
+            continue
+        remember_secret(value, keep=keep)
+        source = variable if environ.get(variable) == value else f"{key} of profile {profile or 'default'}"
+        stripped = value.strip()
+        if any(ord(c) < 32 or ord(c) == 127 or c.isspace() for c in stripped):
+            raise AwsError(
+                f"{source} holds a control character or a space inside it",
+                remediation=f"set {source} to the credential alone, on one line",
+                code="InvalidCredentials",
+                title="Invalid credentials",
+            )
+        if stripped != value:
+            logging.getLogger("ecrtui").warning(
+                "ecrtui: warning: %s ends with a line break or spaces; they were ignored", source
+            )
+        values[attribute] = stripped
+    return ReadOnlyCredentials(values["access_key"], values["secret_key"], values["token"])
 
 
 # --- error translation ------------------------------------------------------------------
@@ -260,6 +328,8 @@ def translate(error: BaseException, *, action: str, profile: str | None, setting
                 code=code,
             )
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if _is_page(message):
+            return _page_error(action, f"HTTP {status or code} ")
         tries = int(error.response.get("ResponseMetadata", {}).get("RetryAttempts") or 0) + 1
         return AwsError(
             f"{action} failed: {code or status}: {message}".rstrip(": ")
@@ -321,7 +391,7 @@ def translate(error: BaseException, *, action: str, profile: str | None, setting
     if isinstance(error, sso_errors) or "sso" in type(error).__name__.lower():
         return AwsError(
             f"the SSO session of profile {profile_name} has expired or is missing",
-            remediation=f"run: aws sso login --profile {profile_name}",
+            remediation=f"run: ecrtui sso login --profile {profile_name} (or aws sso login --profile {profile_name})",
             code=SSO_EXPIRED,
             title="SSO session expired",
         )
@@ -349,10 +419,27 @@ def translate(error: BaseException, *, action: str, profile: str | None, setting
         return AwsError("Region is missing", remediation="pass --region or set AWS_REGION", code="NoRegion")
     if isinstance(error, bx.BotoCoreError):
         return AwsError(f"{action} failed: {redact(str(error))}", code=type(error).__name__)
+    if type(error).__name__ == "ResponseParserError":  # botocore.parsers: its text ends with the raw body
+        return _page_error(action, "")
     return AwsError(f"{action} failed: {type(error).__name__}: {redact(str(error))}", code=type(error).__name__)
+
+
+def _is_page(text: str) -> bool:
+    """An HTML or XML page (a proxy's or a web server's error page) where AWS's message goes."""
+    return text.lstrip().startswith("<")
+
+
+def _page_error(action: str, status: str) -> AwsError:
+    """One line for an endpoint that answered with a web page: never the page itself."""
+    return AwsError(
+        f"{action} failed: the endpoint answered {status}with a web page, not an AWS answer",
+        remediation="something other than AWS answered: check AWS_ENDPOINT_URL*, the proxy settings, "
+        "or run `ecrtui doctor`",
+        code="NotAws",
+    )
 
 
 def _refresh_hint(profile: str, settings: AwsSettings) -> str:
     if "AWS_ACCESS_KEY_ID" in settings.environ:
         return "refresh the credentials in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN"
-    return f"refresh the credentials of profile {profile} (for SSO: aws sso login --profile {profile})"
+    return f"refresh the credentials of profile {profile} (for SSO: ecrtui sso login --profile {profile})"

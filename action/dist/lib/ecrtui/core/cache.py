@@ -48,7 +48,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ecrtui.core.errors import EcrtuiError
+from ecrtui.core.errors import EcrtuiError, WriterError
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -371,7 +371,7 @@ class CacheEntry:
             for key in ("expires_at", "refresh_at", "stored_at"):
                 record[key] = _moment(record.get(key))
             entry = cls(**record)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             return None
         text_fields = (entry.host, entry.username, entry.secret, entry.identity, entry.source)
         if entry.stored_at is None or not all(isinstance(value, str) for value in text_fields):
@@ -583,7 +583,7 @@ class TokenCache:
             return None
         try:
             value = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past the parser's limit: corrupt too
             return None
         return value if isinstance(value, dict) else None
 
@@ -628,12 +628,13 @@ class TokenCache:
             from filelock import FileLock, Timeout
 
             try:
-                from ecrtui.core.writers.jsonfile import make_private_folders
+                from ecrtui.core.writers.jsonfile import make_private_folders, refuse_shared_folder
 
                 make_private_folders(self.lock_path.parent)
+                refuse_shared_folder(self.lock_path.parent)  # another user could hold or swap the lock
                 lock = FileLock(self.lock_path, timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
                 lock.acquire()
-            except (Timeout, OSError) as error:
+            except (Timeout, OSError, WriterError) as error:
                 raise CacheUnavailable(
                     f"cannot lock the token cache ({self.lock_path}): {error}",
                     reason=CacheUnavailable.FAILED,

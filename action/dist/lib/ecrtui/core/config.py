@@ -109,7 +109,17 @@ def load_profiles(explicit: str | None = None, environ: Mapping[str, str] | None
 
 _TOP_KEYS = ("version", "defaults", "targets", "keymap")
 _DEFAULT_KEYS = ("region", "writers", "cache", "max_attempts", "timeout", "jobs", "refresh_margin")
-_TARGET_KEYS = ("name", "profile", "region", "role_arn", "type", "registries", "repositories", "writers")
+_TARGET_KEYS = (
+    "name",
+    "profile",
+    "region",
+    "role_arn",
+    "type",
+    "registries",
+    "repositories",
+    "writers",
+    *("sso_session", "account", "role"),  # a role reached through IAM Identity Center, no profile needed
+)
 _REGISTRY_KEYS = ("id", "region", "host")
 _NULL = "tag:yaml.org,2002:null"
 
@@ -347,9 +357,12 @@ def _read_target(walk: _Walker, node: yaml.Node) -> Target:
     if "repositories" in fields:
         for item in walk.sequence(fields["repositories"], f"{what} repositories", MAX_REGISTRIES_PER_TARGET):
             repositories.append(walk.text(item, f"a repository of {what}"))
+    profile = walk.optional_text(fields, "profile", f"{what} profile")
+    if any(key in fields for key in ("sso_session", "account", "role")):
+        profile = _sso_target_profile(walk, node, fields, what, profile)
     return Target(
         name=name,
-        profile=walk.optional_text(fields, "profile", f"{what} profile"),
+        profile=profile,
         region=region,
         role_arn=role_arn,
         type=kind,
@@ -358,6 +371,30 @@ def _read_target(walk: _Walker, node: yaml.Node) -> Target:
         writers=walk.writers(fields["writers"], f"{what} writers") if "writers" in fields else None,
         source=walk.where(node),
     )
+
+
+def _sso_target_profile(
+    walk: _Walker, node: yaml.Node, fields: Mapping[str, yaml.Node], what: str, profile: str | None
+) -> str:
+    """sso_session, account and role together: the target's credentials come from
+    GetRoleCredentials; the plan carries them as a profile name of their own form."""
+    from ecrtui.core.sso_config import SsoRole, check_role_name, check_sso_account
+
+    missing = [key for key in ("sso_session", "account", "role") if key not in fields]
+    if missing:
+        raise walk.fail(
+            node,
+            f"{what} names IAM Identity Center but has no {missing[0]}",
+            "write all of sso_session, account and role",
+        )
+    if profile is not None:
+        raise walk.fail(fields["profile"], f"{what} has both a profile and an sso_session", "keep one of them")
+    session = walk.text(fields["sso_session"], f"{what} sso_session")
+    account = walk.text(fields["account"], f"{what} account")
+    role = walk.text(fields["role"], f"{what} role")
+    walk.checked(fields["account"], lambda: check_sso_account(account, f"{what} account"))
+    walk.checked(fields["role"], lambda: check_role_name(role, f"{what} role"))
+    return SsoRole(session, account, role).profile_key
 
 
 def _read_registry(walk: _Walker, node: yaml.Node, what: str) -> RegistrySpec:

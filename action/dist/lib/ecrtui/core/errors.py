@@ -10,6 +10,10 @@ class EcrtuiError(Exception):
     title = "Error"
 
     def __init__(self, message: str, *, remediation: str = "", title: str | None = None) -> None:
+        # Every message leaves through here: no credential and no control character in it.
+        from ecrtui.core.sanitize import clean  # here: the helper's cached path never needs it
+
+        message, remediation = clean(message), clean(remediation)
         super().__init__(message)
         self.message = message
         self.remediation = remediation

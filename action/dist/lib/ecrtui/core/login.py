@@ -13,13 +13,14 @@ messages.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ecrtui.core.aws import ClientFactory, translate
-from ecrtui.core.errors import EcrtuiError
+from ecrtui.core.errors import AwsError, EcrtuiError
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginResult, LoginStarted, LoginStatus, Registry, Token
 from ecrtui.core.registry import RegistryType
 from ecrtui.core.tokens import MAX_IDS_PER_CALL, private_tokens, public_token
@@ -218,21 +219,33 @@ class _WriteBatches:
 
 
 def _match(call: Call, tokens: list[Token]) -> dict[Registry, Token | EcrtuiError]:
-    """Pair each registry of a call with its token: by account ID, or the only token for
-    the caller's default registry."""
+    """Pair each registry of a call with the token issued for its account, never by
+    position: a token filed under another account's host would be a wrong password, or
+    one a hostile endpoint chose. The caller's default registry (no ID) takes the only
+    token; so does a lone registry whose answer names no account (a custom endpoint)."""
     by_account = {t.account_id: t for t in tokens if t.account_id}
     matched: dict[Registry, Token | EcrtuiError] = {}
-    for index, registry in enumerate(call.registries):
-        if registry.account_id is None:
-            matched[registry] = tokens[0]
-        elif registry.account_id in by_account:
+    for registry in call.registries:
+        if registry.account_id in by_account:
             matched[registry] = by_account[registry.account_id]
-        elif len(tokens) == len(call.registries):
-            matched[registry] = tokens[index]  # a custom endpoint whose hosts we cannot parse
+        elif (
+            len(call.registries) == 1
+            and len(tokens) == 1
+            and (registry.account_id is None or tokens[0].account_id is None)
+        ):
+            matched[registry] = tokens[0]
         else:
-            matched[registry] = EcrtuiError(
-                f"Amazon ECR returned no authorization data for registry {registry.account_id}"
+            matched[registry] = AwsError(
+                f"Amazon ECR returned no token for {registry.account_id or 'the default registry'}",
+                remediation="the endpoint answered for other accounts; check AWS_ENDPOINT_URL_ECR and the registry IDs",
+                code="NoData",
             )
+    used = {id(t) for t in matched.values()}
+    unasked = sorted(t.host for t in tokens if id(t) not in used)
+    for host in unasked:  # an answer nobody asked for is never written anywhere
+        logging.getLogger("ecrtui").warning(
+            "ecrtui: warning: Amazon ECR answered with a token for %s, which was not asked for; it was ignored", host
+        )
     return matched
 
 

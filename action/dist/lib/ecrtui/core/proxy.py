@@ -13,18 +13,13 @@ from urllib.parse import urlsplit
 from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
 
 from ecrtui.core.errors import UsageError
+from ecrtui.core.sanitize import redact, remember_url
 
-# Up to the last @ of the authority: a password may hold an unescaped @ (urlsplit and
-# urllib3 split there too), and everything before it is secret.
-_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s]*@")
-
-
-def redact(text: str) -> str:
-    """Replace every `user:pass@` in URLs within `text` by `***@`."""
-    return _USERINFO.sub(r"\g<scheme>***@", text)
+__all__ = ["check_proxy_url", "proxy_for", "redact"]
 
 
 def check_proxy_url(url: str, *, where: str = "--http-proxy") -> str:
+    remember_url(url)  # before anything formats it, a refusal included
     url = url.strip()
     parts = urlsplit(url if "://" in url else f"http://{url}")
     shown = redact(url if "://" in url else f"http://{url}")  # `user:pw@host` has no scheme to find

@@ -11,10 +11,14 @@ no writer.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 from ecrtui.core.aws import AwsSettings
 from ecrtui.core.cache import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry, utc_now
@@ -25,6 +29,38 @@ from ecrtui.core.plan import plan_registries
 from ecrtui.core.registry import RegistryType, parse_ecr_host
 
 FROM_HOSTNAME = "(from the hostname)"
+# How long a `get` waits for another process's refresh of the same host: longer than one
+# refresh with its retries takes; past it, the waiter refreshes on its own.
+REFRESH_LOCK_SECONDS = 90.0
+
+
+def refresh_lock_path(state: Path, host: str) -> Path:
+    """The lock file of `host`'s refresh: a readable, filesystem-safe name per host."""
+    safe = re.sub(r"[^a-z0-9.-]", "_", host.lower())[:80]
+    return state / "refresh" / f"{safe}-{hashlib.sha256(host.encode()).hexdigest()[:12]}.lock"
+
+
+@contextlib.contextmanager
+def one_refresh_at_a_time(state: Path, host: str, timeout: float = REFRESH_LOCK_SECONDS) -> Iterator[bool]:
+    """Hold `host`'s refresh lock across processes, so that parallel first `get`s make one
+    AWS call: the others wait, then find the token in the cache. Yields whether the lock is
+    held; a lock that cannot be made or taken in time yields False (refresh unlocked)."""
+    from filelock import FileLock, Timeout
+
+    from ecrtui.core.writers.jsonfile import make_private_folders
+
+    path = refresh_lock_path(state, host)
+    try:
+        make_private_folders(path.parent)
+        lock = FileLock(path, timeout=timeout, mode=0o600)
+        lock.acquire()
+    except (Timeout, OSError):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
 
 
 def registry_for_host(

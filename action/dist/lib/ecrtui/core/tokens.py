@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from ecrtui.core.errors import AwsError
+from ecrtui.core.errors import AwsError, UsageError
 from ecrtui.core.models import Token
-from ecrtui.core.registry import PUBLIC_HOST, PUBLIC_REGION, bare_host, parse_ecr_host
+from ecrtui.core.registry import PUBLIC_HOST, PUBLIC_REGION, check_host_alias, parse_ecr_host
 
 MAX_IDS_PER_CALL = 10
 
@@ -29,6 +29,28 @@ def decode_authorization(encoded: object, product: str) -> tuple[str, str]:
     if not sep or not username or not password:
         raise AwsError(f"{product} authorization token is invalid", code="InvalidToken")
     return username, password
+
+
+_SCHEMES = ("https://", "http://")
+
+
+def answered_host(endpoint: object, product: str) -> str:
+    """The host of a `proxyEndpoint` from an answer, held to the rules of a host a person
+    types: an answer is data, and a line break or a comma in it would forge output lines or
+    add hosts to the job's state."""
+    text = endpoint if isinstance(endpoint, str) else ""
+    rest = next((text[len(s) :] for s in _SCHEMES if text.lower().startswith(s)), text)
+    rest = rest[:-1] if rest.endswith("/") else rest
+    try:
+        if not rest or rest != rest.strip():
+            raise UsageError("blank or padded")
+        return check_host_alias(rest)
+    except UsageError:
+        raise AwsError(
+            f"{product} answered with an invalid registry address {endpoint!r}; it was refused",
+            remediation="check AWS_ENDPOINT_URL_ECR: the endpoint does not answer as Amazon ECR does",
+            code="InvalidAnswer",
+        ) from None
 
 
 def _expiry(value: Any) -> dt.datetime | None:
@@ -63,8 +85,10 @@ def private_tokens(client: Any, account_ids: Sequence[str], region: str) -> list
         raise AwsError(f"{product} authorization token does not contain any authorization data", code="NoData")
     tokens = []
     for entry in data:
+        if not isinstance(entry, dict):
+            raise AwsError(f"{product} authorization token is invalid", code="InvalidToken")
         username, password = decode_authorization(entry.get("authorizationToken"), product)
-        host = bare_host(str(entry.get("proxyEndpoint", "")))
+        host = answered_host(entry.get("proxyEndpoint"), product)
         parsed = parse_ecr_host(host)
         tokens.append(
             Token(

@@ -27,6 +27,7 @@ from ecrtui.core.registry import (
     parse_registry,
     parse_registry_list,
 )
+from ecrtui.core.sso_config import SsoRole
 
 # ECR's own rule for repository names (CreateRepository's pattern), 2 to 256 characters.
 _REPOSITORY = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
@@ -206,6 +207,10 @@ def _profile(
             ),
             True,
         )
+    role = SsoRole.from_profile_key(name)
+    if role is not None:  # a target naming IAM Identity Center itself: no profile involved
+        where = f"role {role.role} in account {role.account_id} through sso-session {role.session}"
+        return check.ok("config.profile", title, f"none needed: {where}"), True
     by_name = {p.name: p for p in aws_profiles}
     found = by_name.get(name)
     if found is None:

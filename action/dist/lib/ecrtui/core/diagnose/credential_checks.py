@@ -24,6 +24,7 @@ from ecrtui.core.config import AwsProfile
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.models import Target
+from ecrtui.core.sso_config import SsoRole
 
 # AWS refuses a request signed more than 5 minutes away from its own clock.
 MAX_SKEW_SECONDS = 300
@@ -99,7 +100,9 @@ def resolve_with_deadline(ctx: DoctorContext, profile: str | None, role_arn: str
         def work() -> None:
             method: str | None = None
             try:
-                if role_arn is None:
+                if role_arn is None and SsoRole.from_profile_key(profile) is not None:
+                    method = "sso"  # GetRoleCredentials of a target naming IAM Identity Center
+                elif role_arn is None:
                     credentials = ctx.factory.session(profile).get_credentials()
                     method = getattr(credentials, "method", None)
                 ctx.factory.credentials(profile, role_arn)

@@ -20,20 +20,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.diagnose.probe import ProbeRequest, ProbeResult
 from ecrtui.core.errors import WriterError
-from ecrtui.core.proxy import proxy_for
+from ecrtui.core.proxy import proxy_for, redact
 from ecrtui.core.registry import PUBLIC_HOSTS, bare_host
 from ecrtui.core.writers import make_writers
 from ecrtui.core.writers.authfile import OWN_HELPER, decode_auth, docker_config_path, helper_for
 from ecrtui.core.writers.jsonfile import read_json_object
 
 KEYRING_DEADLINE_SECONDS = 2.0
-_LOOPBACK = ("127.", "localhost", "[::1]")
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,27 @@ def token_expiry(password: str) -> dt.datetime | None:
 
 
 def is_loopback(host: str) -> bool:
-    return host.startswith(_LOOPBACK)
+    """Whether `host` (with an optional port) is this machine: decided by every address the
+    name resolves to, never by how the name starts (`localhost.evil.test`)."""
+    import ipaddress
+    import socket
+
+    try:
+        name = urlsplit(f"//{host}").hostname or ""
+        addresses = {info[4][0] for info in socket.getaddrinfo(name, None)} if name else set()
+        return bool(addresses) and all(ipaddress.ip_address(str(a).split("%")[0]).is_loopback for a in addresses)
+    except (OSError, UnicodeError, ValueError):
+        return False
+
+
+def _same_authority(url: str, host: str) -> bool:
+    """Whether `url` is on the registry `host` itself (same name, same port)."""
+    parts, registry = urlsplit(url), urlsplit(f"//{host}")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return parts.hostname == registry.hostname and port in ({registry.port} if registry.port else {443, 80})
+    except ValueError:
+        return False
 
 
 def probe_login(ctx: DoctorContext, host: str, username: str, password: str) -> ProbeResult:
@@ -89,13 +108,25 @@ def probe_login(ctx: DoctorContext, host: str, username: str, password: str) -> 
         return ctx.probe(ProbeRequest(url=url, headers={"Authorization": basic}, proxy=proxy, timeout=ctx.timeout))
 
     result = get(f"https://{host}/v2/")
-    if not result.answered and is_loopback(host) and result.error_kind in ("tls", "connect"):
+    # Resolved only where it decides something: a name lookup is itself traffic.
+    if not result.answered and result.error_kind in ("tls", "connect") and is_loopback(host):
         result = get(f"http://{host}/v2/")
     challenge = {k.lower(): v for k, v in result.headers.items()}.get("www-authenticate", "")
     if result.status == 401 and challenge.lower().startswith("bearer "):
         fields = dict(part.strip().split("=", 1) for part in challenge[7:].split(",") if "=" in part)
         realm = fields.get("realm", "").strip('"')
         if realm.startswith(("https://", "http://")):
+            # The password goes to the registry itself only, and in the clear only on loopback.
+            trusted = _same_authority(realm, host) and (realm.startswith("https://") or is_loopback(host))
+            if not trusted:
+                return ProbeResult(
+                    realm,
+                    None,
+                    result.elapsed,
+                    error_kind="untrusted",
+                    error=f"not tried: the registry sends logins to {redact(realm.split('?')[0])!r}, not to "
+                    f"https://{host} itself, and ecrtui sends no password elsewhere",
+                )
             service = fields.get("service", "").strip('"')
             return get(f"{realm}?{urlencode({'service': service, 'account': username})}")
     return result

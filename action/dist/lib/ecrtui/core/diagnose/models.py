@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ecrtui.core.sanitize import clean
+
 
 class CheckStatus(str, Enum):
     """How a check ended. Only FAIL makes the report fail (exit 1); WARN is worth reading."""
@@ -48,6 +50,13 @@ class Check:
     remediation: str = ""
     policy: Mapping[str, Any] | None = field(default=None, compare=False)
     subject: str | None = None
+
+    def __post_init__(self) -> None:
+        # A finding quotes outside text (AWS errors, URLs, files): it leaves cleaned.
+        for name in ("title", "finding", "remediation", "subject"):
+            value = getattr(self, name)
+            if value:
+                object.__setattr__(self, name, clean(value))
 
     @property
     def failed(self) -> bool:

@@ -66,8 +66,11 @@ def check_network(
             )
         )
         bundle = ""
+    services_at: dict[str, list[str]] = {}  # sts and ecr often share one endpoint: probe and list it once
     for service, url in urls:
-        checks.append(_endpoint_check(ctx, check, service, url, bundle or True))
+        services_at.setdefault(url, []).append(service)
+    for url, services in services_at.items():
+        checks.append(_endpoint_check(ctx, check, services, url, bundle or True))
     return checks
 
 
@@ -115,12 +118,17 @@ def _endpoint_origin(service: str, environ: Mapping[str, str]) -> str:
     return ""
 
 
-def _endpoint_check(ctx: DoctorContext, check: CheckBuilder, service: str, url: str, verify: bool | str) -> Check:
+def _endpoint_check(
+    ctx: DoctorContext, check: CheckBuilder, services: list[str], url: str, verify: bool | str
+) -> Check:
+    service = services[0]
     proxy = proxy_for(url, ctx.factory.settings.http_proxy, ctx.environ)
     request = ProbeRequest(url=url.rstrip("/") + "/", proxy=proxy, verify=verify, timeout=ctx.timeout)
     result: ProbeResult = ctx.memo.get(("probe", url, proxy, verify), lambda: ctx.probe(request))
     route = f"through the proxy {redact(proxy)}" if proxy else "directly"
-    where = f"{url}{_endpoint_origin(service, ctx.environ)}"
+    names = list(dict.fromkeys(services))  # ecr of several regions may share it too
+    shared = f" (for {', '.join(names)})" if len(names) > 1 else ""
+    where = f"{url}{_endpoint_origin(service, ctx.environ)}{shared}"
     title = "Endpoint"
     if _refused_by_proxy(result, proxy):
         return check.fail(

@@ -11,6 +11,7 @@ from typing import Any
 
 from ecrtui.core.aws import ClientFactory
 from ecrtui.core.config import discover_aws_profiles
+from ecrtui.core.diagnose.client_checks import check_helper_log, check_local_runtimes
 from ecrtui.core.diagnose.config_checks import DoctorPlan, check_configuration
 from ecrtui.core.diagnose.context import Clock, DoctorContext, utc_now
 from ecrtui.core.diagnose.credential_checks import Identity, check_credentials
@@ -76,6 +77,9 @@ def run_doctor(
     examined = {host for _, hosts in outcomes for host in hosts}
     machine = [p for p in plan.problems if p.target is None]
     for check in check_machine(ctx, examined, plan.defaults.cache, keyring):
+        emit(check)
+        machine.append(check)
+    for check in [*check_helper_log(ctx, examined), *check_local_runtimes(ctx, examined)]:
         emit(check)
         machine.append(check)
     ordered = list(machine)

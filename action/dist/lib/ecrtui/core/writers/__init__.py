@@ -14,6 +14,8 @@ from ecrtui.core.writers.authfile import (
 )
 
 _LOCATORS = {"docker": docker_config_path, "podman": podman_auth_path, "helm": helm_registry_path}
+# The tools that read a file's `credsStore`: the containers tools (podman writer) do not.
+_READS_CREDS_STORE = frozenset({"docker", "helm"})
 
 
 def make_writers(
@@ -28,7 +30,7 @@ def make_writers(
             continue
         if key not in WRITER_NAMES:
             raise UsageError(f"unknown writer {name!r}", remediation=f"use any of: {', '.join(WRITER_NAMES)}, none")
-        chosen[key] = AuthFileWriter(key, _LOCATORS[key], environ, lease)
+        chosen[key] = AuthFileWriter(key, _LOCATORS[key], environ, lease, creds_store=key in _READS_CREDS_STORE)
     return tuple(chosen.values())
 
 

@@ -52,14 +52,15 @@ def _same_host_keys(auths: Mapping[str, Any], host: str) -> list[str]:
     return [key for key in auths if bare_host(key) == host]
 
 
-def helper_for(data: Mapping[str, Any], host: str) -> str | None:
-    """Docker's lookup order: credHelpers[host], then credsStore."""
+def helper_for(data: Mapping[str, Any], host: str, *, creds_store: bool = True) -> str | None:
+    """Docker's lookup order: credHelpers[host], then credsStore. The containers tools
+    (podman, skopeo, buildah) have no credsStore: `creds_store=False` follows them."""
     helpers_map = data.get("credHelpers") or {}
     name = helpers_map.get(host) if isinstance(helpers_map, dict) else None
-    if not name or not isinstance(name, str):
+    if (not name or not isinstance(name, str)) and creds_store:
         store = data.get("credsStore")
         name = store if isinstance(store, str) else None
-    return name or None
+    return name if isinstance(name, str) and name else None
 
 
 def check_helper_names(path: Path, data: Mapping[str, Any]) -> None:
@@ -153,6 +154,9 @@ class AuthFileWriter:
     locate: Callable[[Mapping[str, str]], Path]
     environ: Mapping[str, str] | None = None
     lease: str | None = None  # a CI job's lease on what it writes (see "leases" above)
+    # Whether the tool reading the file honours `credsStore` (docker, helm); podman, skopeo
+    # and buildah ignore it and read `auths`, so a token sent to that store is lost to them.
+    creds_store: bool = True
 
     @property
     def path(self) -> Path:
@@ -169,7 +173,7 @@ class AuthFileWriter:
             for token in tokens:
                 for key in _same_host_keys(auths, token.host):
                     del auths[key]
-                helper = helper_for(data, token.host)
+                helper = helper_for(data, token.host, creds_store=self.creds_store)
                 if helper is None:
                     auths[token.host] = {"auth": encode_auth(token.username, token.password)}
                 elif helper == OWN_HELPER:
@@ -206,7 +210,7 @@ class AuthFileWriter:
                 for key in keys:
                     del auths[key]
                 changed = changed or bool(keys)
-                helper = helper_for(data, host)
+                helper = helper_for(data, host, creds_store=self.creds_store)
                 if helper is not None and helper != OWN_HELPER:
                     external.append((helper, host))
                 outcome[host] = None
@@ -222,6 +226,26 @@ class AuthFileWriter:
                 outcome[host] = error.message
         return outcome
 
+    def credentials_source(self, host: str) -> str | None:
+        """Where the tool reading this file gets `host`'s credentials: the writer's name for
+        a password in the file, the helper it asks (ecrtui's keyring, or another store), or
+        None when it has nothing for the host."""
+        try:
+            data = read_json_object(self.path) or {}
+        except WriterError:
+            return None
+        found = data.get("auths")
+        auths: dict[str, Any] = found if isinstance(found, dict) else {}
+        helper = helper_for(data, host, creds_store=self.creds_store)
+        per_host = data.get("credHelpers")
+        origin = "credHelpers" if isinstance(per_host, dict) and per_host.get(host) == helper else "credsStore"
+        if helper == OWN_HELPER:
+            return f"{self.name}: keyring via docker-credential-{OWN_HELPER}"
+        if helper is not None and (origin == "credHelpers" or _same_host_keys(auths, host)):
+            # A credsStore serves every host, but holds only those logged in (a placeholder).
+            return f"{self.name}: docker-credential-{helper} ({origin})"
+        return self.name if _same_host_keys(auths, host) else None
+
     def holds(self, host: str) -> bool:
         """Whether the file (or its helper placeholder) has an entry for `host`."""
         data = read_json_object(self.path) or {}
@@ -229,32 +253,59 @@ class AuthFileWriter:
         return isinstance(auths, dict) and bool(_same_host_keys(auths, host))
 
 
-def docker_config_path(environ: Mapping[str, str]) -> Path:
+# Each tool's own lookup of its credentials file, per platform (`platform` as in
+# sys.platform, passed in by tests), with HOME taken from `environ` like the tools do.
+
+
+def _home(environ: Mapping[str, str], platform: str) -> Path:
+    variable = "USERPROFILE" if platform == "win32" else "HOME"
+    return Path(environ[variable]) if environ.get(variable) else Path.home()
+
+
+def docker_config_path(environ: Mapping[str, str], platform: str | None = None) -> Path:
+    """docker: $DOCKER_CONFIG/config.json, else ~/.docker/config.json on every platform."""
     folder = environ.get("DOCKER_CONFIG")
-    return Path(folder).expanduser() / "config.json" if folder else Path.home() / ".docker" / "config.json"
+    if folder:
+        return Path(folder).expanduser() / "config.json"
+    return _home(environ, platform or sys.platform) / ".docker" / "config.json"
 
 
-def podman_auth_path(environ: Mapping[str, str]) -> Path:
+def podman_auth_path(environ: Mapping[str, str], platform: str | None = None, uid: int | None = None) -> Path:
+    """podman, skopeo, buildah: $REGISTRY_AUTH_FILE; on Linux
+    $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/<uid>/auth.json; on macOS
+    and Windows ~/.config/containers/auth.json (where the podman client runs)."""
+    platform = platform or sys.platform
     if environ.get("REGISTRY_AUTH_FILE"):
         return Path(environ["REGISTRY_AUTH_FILE"]).expanduser()
+    if platform in ("darwin", "win32"):
+        return _home(environ, platform) / ".config" / "containers" / "auth.json"
     if environ.get("XDG_RUNTIME_DIR"):
         return Path(environ["XDG_RUNTIME_DIR"]) / "containers" / "auth.json"
-    return (
-        Path(f"/run/containers/{os.getuid()}/auth.json")
-        if hasattr(os, "getuid")
-        else (Path.home() / ".config" / "containers" / "auth.json")
-    )
+    if uid is None:
+        uid = os.getuid() if hasattr(os, "getuid") else 0
+    return Path(f"/run/containers/{uid}/auth.json")
 
 
-def helm_registry_path(environ: Mapping[str, str]) -> Path:
+def helm_registry_path(environ: Mapping[str, str], platform: str | None = None) -> Path:
+    """helm: $HELM_REGISTRY_CONFIG, else $HELM_CONFIG_HOME/registry/config.json, else its
+    config home ($XDG_CONFIG_HOME/helm on every platform when set; otherwise
+    ~/Library/Preferences/helm on macOS, %APPDATA%\\helm on Windows, ~/.config/helm)."""
+    platform = platform or sys.platform
     if environ.get("HELM_REGISTRY_CONFIG"):
         return Path(environ["HELM_REGISTRY_CONFIG"]).expanduser()
     if environ.get("HELM_CONFIG_HOME"):
         return Path(environ["HELM_CONFIG_HOME"]).expanduser() / "registry" / "config.json"
-    if sys.platform == "darwin":
-        base = Path.home() / "Library" / "Preferences" / "helm"
-    elif sys.platform == "win32":
-        base = Path(environ.get("APPDATA", Path.home())) / "helm"
+    if environ.get("XDG_CONFIG_HOME"):
+        base = Path(environ["XDG_CONFIG_HOME"]) / "helm"
+    elif platform == "darwin":
+        base = _home(environ, platform) / "Library" / "Preferences" / "helm"
+    elif platform == "win32":
+        base = (Path(environ["APPDATA"]) if environ.get("APPDATA") else _home(environ, platform)) / "helm"
     else:
-        base = Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "helm"
+        base = _home(environ, platform) / ".config" / "helm"
     return base / "registry" / "config.json"
+
+
+def finch_config_path(environ: Mapping[str, str], platform: str | None = None) -> Path:
+    """Finch: its nerdctl reads ~/.finch/config.json (its own DOCKER_CONFIG)."""
+    return _home(environ, platform or sys.platform) / ".finch" / "config.json"

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,41 @@ from filelock import FileLock, Timeout
 from ecrtui.core.errors import WriterError
 
 LOCK_TIMEOUT_SECONDS = 60.0
+
+# Temp files being written right now: they hold tokens, so SIGTERM and SIGINT remove them
+# before the process ends (SIGKILL cannot be caught: the next write removes those).
+_live_temp_files: set[str] = set()
+
+
+def _remove_live_temp_files() -> None:
+    for name in list(_live_temp_files):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def _install_signal_cleanup() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return  # handlers can only be set from the main thread
+
+    def chain(signum: int, previous: Any) -> None:
+        def handler(number: int, frame: Any) -> None:
+            _remove_live_temp_files()
+            if callable(previous):
+                previous(number, frame)  # Python's own SIGINT handler raises KeyboardInterrupt
+                return
+            signal.signal(number, signal.SIG_DFL)  # die of the signal, as without us
+            os.kill(os.getpid(), number)
+
+        signal.signal(signum, handler)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(signum)
+        if previous not in (signal.SIG_IGN, None):  # an ignored signal stays ignored
+            with contextlib.suppress(OSError, ValueError):
+                chain(signum, previous)
+
+
+_install_signal_cleanup()
 
 
 def _lock_path(path: Path) -> Path:
@@ -124,6 +161,7 @@ def write_atomically(path: Path, data: dict[str, Any]) -> None:
     target = resolve_target(path)
     # mkstemp creates the file 0600, so the secret is never readable by others, even briefly.
     fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=target.parent)
+    _live_temp_files.add(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -134,6 +172,8 @@ def write_atomically(path: Path, data: dict[str, Any]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+    finally:
+        _live_temp_files.discard(temp_name)
     with contextlib.suppress(OSError):  # the rename is durable once the folder is synced
         dir_fd = os.open(target.parent, os.O_RDONLY)
         try:
@@ -143,16 +183,28 @@ def write_atomically(path: Path, data: dict[str, Any]) -> None:
 
 
 def refuse_shared_folder(folder: Path) -> None:
-    """Refuse a folder every user may write to: anyone could read, swap or plant the file
-    there (a planted `credsStore` would receive the next token)."""
+    """Refuse a folder others may write to (every user, a group, or another owner than us
+    or root): they could read, swap or plant the file there (a planted `credsStore` would
+    receive the next token), or hold its lock."""
     try:
-        mode = folder.stat().st_mode
+        info = folder.stat()
     except OSError as error:
         raise WriterError(f"cannot inspect {folder}: {error.strerror}") from None
-    if mode & stat.S_IWOTH:
+    if info.st_mode & stat.S_IWOTH:
         raise WriterError(
             f"{folder} is writable by every user; ecrtui does not keep credentials there",
             remediation=f"chmod o-w {folder}, or point the writer at a private folder",
+        )
+    if info.st_mode & stat.S_IWGRP:
+        raise WriterError(
+            f"{folder} is writable by its group; ecrtui does not keep credentials there",
+            remediation=f"chmod g-w {folder}, or point the writer at a private folder",
+        )
+    geteuid = getattr(os, "geteuid", None)  # POSIX only: Windows folders have ACLs instead
+    if geteuid is not None and info.st_uid not in (geteuid(), 0):
+        raise WriterError(
+            f"{folder} belongs to another user (uid {info.st_uid}); ecrtui does not keep credentials there",
+            remediation="point the writer at a folder of your own",
         )
 
 
