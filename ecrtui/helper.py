@@ -136,7 +136,7 @@ class Helper:
 
         with one_refresh_at_a_time(self.log_path.parent, host):
             # Another process may have refreshed this host while this one waited.
-            with contextlib.suppress(CacheUnavailable):
+            with contextlib.suppress(Exception):  # as the first read: an unreadable entry is a miss
                 cached = cache.get(host)
             now = utc_now()
             if cached is not None and cached.fresh(now):

@@ -411,3 +411,26 @@ def test_role_arn_flag_is_for_ad_hoc_targets_only(env: Env) -> None:
     done = run_cli(env, "login", "--config", str(profiles), "--all", "--role-arn", "arn:aws:iam::998877665544:role/x")
     assert done.returncode == 2
     assert "--role-arn" in done.stderr and "ad-hoc target" in done.stderr
+
+
+def test_a_profile_named_like_an_sso_role_but_malformed_is_not_the_default_chain(env: Env) -> None:
+    """Only a well-formed `sso:SESSION:ACCOUNT:ROLE` key stands for an Identity Center
+    role; `sso:dev` is an unknown profile, never a login with the default credentials."""
+    result = run_cli(env, "login", "--profile", "sso:dev", "--region", "us-east-1")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "'sso:dev' does not exist" in result.stderr
+    assert not env.docker_config.exists()
+
+
+def test_logout_of_a_corrupt_docker_config_still_logs_out_of_the_other_writers(env: Env) -> None:
+    host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+    login = run_cli(env, "login", "--registries", "123456789012", "--region", "us-east-1", "--writer", "docker,podman")
+    assert login.returncode == 0, login.stderr
+    env.docker_config.write_text("{ not json")
+    logout = run_cli(
+        env, "logout", "--registries", "123456789012", "--region", "us-east-1", "--writer", "docker,podman"
+    )
+    assert logout.returncode == 1  # the docker file could not be read: said, not hidden
+    assert "Traceback" not in logout.stderr
+    assert host not in json.loads(env.podman_auth.read_text()).get("auths", {}), "podman's entry must still go"
+    assert env.docker_config.read_text() == "{ not json", "an unreadable file is never overwritten"

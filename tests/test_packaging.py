@@ -34,6 +34,11 @@ pytestmark = pytest.mark.e2e
 # Every file of the wheel. A file added to or removed from the package must be added to or
 # removed from this list too: nothing ships (or goes missing) by accident.
 PACKAGE_FILES = [
+    "ecrtui/tui/login_process.py",
+    "ecrtui/tui/screens/confirm_screen.py",
+    "ecrtui/tui/screens/row_screen.py",
+    "ecrtui/tui/settings.py",
+    "ecrtui/tui/wording.py",
     "ecrtui/cli/discover.py",
     "ecrtui/cli/sso.py",
     "ecrtui/core/discover.py",

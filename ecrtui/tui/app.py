@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -31,6 +30,7 @@ from ecrtui.core.models import LoginEvent, LoginFinished, LoginStarted, Registry
 from ecrtui.core.sso_config import SsoConfig
 from ecrtui.tui.bindings import APP_BINDINGS, BY_ID, MAIN_ONLY, SORT_CYCLE
 from ecrtui.tui.commands import EcrtuiCommands
+from ecrtui.tui.login_process import isolated_python
 from ecrtui.tui.login_process import run_logins as run_logins_in_child
 from ecrtui.tui.messages import (
     CachedStateRead,
@@ -680,7 +680,7 @@ def run_app(*, demo: bool = False, config: str | None = None) -> int:
 
         with demo_environment():
             # The demo has no SSO portal: its stand-in for the AWS CLI refreshes the profile.
-            aws_cli = (sys.executable, "-m", "ecrtui.tui.demo_sso")
+            aws_cli = tuple(isolated_python("ecrtui.tui.demo_sso"))
             return run_guarded(EcrtuiApp(Services(os.environ, aws_cli=aws_cli), demo=True), environ)
     except Exception as error:
         return report_crash(error, environ)

@@ -37,6 +37,18 @@ class LoginProcessFailed(EcrtuiError):
     """The child stopped without reporting its results."""
 
 
+def isolated_python(module: str) -> list[str]:
+    """The command that runs `module` of this package in a child: `python -I` (never the
+    current folder, where a checkout may hold its own ecrtui/) with this process's own
+    import path, so a `pip install --user` or PYTHONPATH install still works."""
+    here = os.getcwd()
+    path = [entry for entry in sys.path if entry and os.path.abspath(entry) != here]
+    bootstrap = (
+        f"import runpy, sys; sys.path[:0] = {path!r}; runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+    )
+    return [sys.executable, "-I", "-c", bootstrap]
+
+
 def run_logins(
     services: Any,
     registries: Sequence[Registry],
@@ -56,8 +68,7 @@ def run_logins(
         "registries": list(registries),
     }
     child = subprocess.Popen(
-        # -I: never import from the user's current folder (a checkout with its own ecrtui/).
-        [sys.executable, "-I", "-m", "ecrtui.tui.login_process"],
+        isolated_python("ecrtui.tui.login_process"),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
