@@ -13,30 +13,41 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-# The first release free of every advisory known for what ecrtui uses of the package.
-FIXED = {
+# The releases with an advisory known for what ecrtui uses of the package: [from, to).
+ADVISORIES: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {
     # CVE-2025-68146 (lock file symlink race, fixed 3.20.1), CVE-2026-22701 (SoftFileLock,
     # 3.20.3) and GHSA-2g95-wg33-c5x2 / GHSA-fq56-3cx3-fjxp (SoftFileLock stale-lock
     # break, 3.22.0 to 4.2.0): FileLock falls back to SoftFileLock where flock is missing.
-    "filelock": (4, 2, 1),
-    "pyyaml": (5, 4),  # CVE-2020-14343: full_load runs code (ecrtui uses safe_load anyway)
+    "filelock": [((0,), (3, 20, 3)), ((3, 22, 0), (4, 2, 1))],
+    "pyyaml": [((0,), (5, 4))],  # CVE-2020-14343: full_load runs code (ecrtui uses safe_load anyway)
 }
+_NEVER = (10**6,)
 
 
-def floors() -> dict[str, tuple[int, ...]]:
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def admitted() -> dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    """Each runtime dependency's admitted ranges [floor, ceiling), one per requirement line
+    (a line per Python version where the floors differ)."""
     text = (REPO / "pyproject.toml").read_text()
     block = text.split("dependencies = [", 1)[1].split("]", 1)[0]
-    found = {}
-    for name, version in re.findall(r'"([A-Za-z0-9_.-]+)>=([0-9.]+)"', block):
-        found[name.lower()] = tuple(int(part) for part in version.split("."))
+    found: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
+    for name, floor, ceiling in re.findall(r'"([A-Za-z0-9_.-]+)>=([0-9.]+)(?:,<([0-9.]+))?[^"]*"', block):
+        found.setdefault(name.lower(), []).append((_version(floor), _version(ceiling) if ceiling else _NEVER))
     return found
 
 
 def test_no_floor_admits_a_release_with_a_known_vulnerability() -> None:
-    declared = floors()
-    assert set(FIXED) <= set(declared), declared
-    for name, fixed in FIXED.items():
-        assert declared[name] >= fixed, f"{name}>={declared[name]} admits releases before the fix {fixed}"
+    declared = admitted()
+    assert set(ADVISORIES) <= set(declared), declared
+    for name, bad in ADVISORIES.items():
+        for low, high in declared[name]:
+            for start, end in bad:
+                assert high <= start or low >= end, (
+                    f"{name} {low}..{high} admits releases of the advisory {start}..{end}"
+                )
 
 
 def runtime_pins() -> list[str]:
