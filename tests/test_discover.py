@@ -325,3 +325,41 @@ def test_check_ecr_marks_where_each_role_gets_a_token(
     lines = [line for line in denied.stdout.splitlines() if line.startswith("ECR ")]
     assert len(lines) == 2 and all(line.startswith("ECR no  100000000002  Admin") for line in lines)
     assert "ecr:GetAuthorizationToken" in lines[0]
+
+
+def test_symlinked_profiles_and_aws_config_files_are_updated_where_the_links_lead(
+    sso_env: Env, identity_center: IdentityCenterStandin
+) -> None:
+    """A dotfile manager's links stay links, and the files they lead to keep their modes."""
+    signed_in(sso_env, identity_center)
+    dotfiles = sso_env.home / "dotfiles"
+    dotfiles.mkdir()
+    real_profiles, real_config = dotfiles / "targets.yaml", dotfiles / "aws-config"
+    real_profiles.write_text(USER_FILE)
+    real_profiles.chmod(0o640)
+    real_config.write_text(sso_env.aws_config.read_text())
+    real_config.chmod(0o644)
+    sso_env.aws_config.unlink()
+    sso_env.aws_config.symlink_to(real_config)
+    profiles = sso_env.home / "targets.yaml"
+    profiles.symlink_to(real_profiles)
+    args = ("discover", "--sso-session", "corp", "--region", "us-east-1", "--write", str(profiles), "--aws-config")
+    result = run_cli(sso_env, *args)
+    assert result.returncode == 0, result.stderr
+    assert profiles.is_symlink() and sso_env.aws_config.is_symlink()
+    assert real_profiles.read_text().startswith(USER_FILE[:40]) and "account-002/Admin" in real_profiles.read_text()
+    assert "[profile corp-account-002-Admin]" in real_config.read_text()
+    assert (real_profiles.stat().st_mode & 0o777, real_config.stat().st_mode & 0o777) == (0o640, 0o644)
+    assert list(dotfiles.glob("*.tmp")) == list(dotfiles.glob(".*.tmp")) == []
+
+
+def test_a_profiles_file_that_cannot_be_written_is_a_one_line_error(
+    sso_env: Env, identity_center: IdentityCenterStandin
+) -> None:
+    signed_in(sso_env, identity_center)
+    (sso_env.home / "not-a-folder").write_text("")
+    profiles = sso_env.home / "not-a-folder" / "targets.yaml"
+    result = run_cli(sso_env, "discover", "--sso-session", "corp", "--region", "us-east-1", "--write", str(profiles))
+    assert result.returncode == 2
+    line = one_line_error(result)
+    assert f"cannot write profiles file {profiles}" in line

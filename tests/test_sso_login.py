@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import REPO, Env, run_cli
 from sso_support import SSO_REGION, START_URL, calls, control, sign_in, squeezed, token_file
 
@@ -307,3 +308,119 @@ def test_the_secret_scan_catches_identity_center_secrets_and_sign_in_prints_none
     secrets = [cached[k] for k in ("accessToken", "refreshToken", "clientSecret")]
     assert [found for _, found in find_secrets(" ".join(secrets))] == secrets  # the scan would see a leak
     assert find_secrets(result.stdout + result.stderr, extra=identity_center.state.handed_out) == []
+
+
+# --- the token cache follows the credentials-file rules (in process) -----------------------
+
+
+def test_a_symlinked_token_cache_file_is_replaced_where_the_link_leads(sso_env: Env) -> None:
+    from ecrtui.core.sso_cache import write_json
+
+    path = token_file(sso_env, "corp")
+    path.parent.mkdir(parents=True)
+    real = sso_env.home / "dotfiles" / "token.json"
+    real.parent.mkdir()
+    real.write_text("{}")
+    real.chmod(0o600)
+    path.symlink_to(real)
+    write_json(path, {"accessToken": "new"})
+    assert path.is_symlink() and path.resolve() == real
+    assert json.loads(real.read_text()) == {"accessToken": "new"}
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    assert list(path.parent.glob("*.tmp")) == list(real.parent.glob("*.tmp")) == []
+
+
+def test_a_cache_folder_that_cannot_be_made_is_a_one_line_writer_error(
+    sso_env: Env, identity_center: IdentityCenterStandin
+) -> None:
+    from ecrtui.core.errors import WriterError
+    from ecrtui.core.sso_cache import write_json
+
+    (sso_env.home / ".aws" / "sso").write_text("not a folder")
+    path = token_file(sso_env, "corp")
+    try:
+        write_json(path, {"accessToken": "new"})
+    except WriterError as error:
+        assert str(path) in error.message and error.remediation
+    else:
+        raise AssertionError("no WriterError")
+    result = sign_in(sso_env, identity_center, "--sso-session", "corp", "--no-browser")
+    assert result.returncode != 0
+    assert "cannot write" in one_line_error(result)
+
+
+def test_the_token_cache_is_written_without_os_fchmod_as_on_windows(
+    sso_env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from ecrtui.core.sso_cache import write_json
+
+    monkeypatch.delattr(os, "fchmod")
+    path = token_file(sso_env, "corp")
+    write_json(path, {"accessToken": "new"})
+    assert json.loads(path.read_text()) == {"accessToken": "new"}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_token_temp_files_are_registered_for_the_signal_cleanup(sso_env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from ecrtui.core.sso_cache import write_json
+    from ecrtui.core.writers import jsonfile
+
+    live: list[set[str]] = []
+    replace = os.replace
+
+    def spy(source: str, target: object) -> None:
+        live.append(set(jsonfile._live_temp_files))
+        replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", spy)
+    write_json(token_file(sso_env, "corp"), {"accessToken": "new"})
+    assert len(live) == 1 and len(live[0]) == 1
+    assert Path(next(iter(live[0]))).parent == token_file(sso_env, "corp").parent
+    assert jsonfile._live_temp_files == set()
+
+
+# --- every Identity Center secret is redacted from messages once known (in process) --------
+
+
+def test_the_sso_tokens_and_role_credentials_are_redacted_after_use(
+    sso_env: Env, identity_center: IdentityCenterStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ecrtui.core.aws import AwsSettings, ClientFactory
+    from ecrtui.core.errors import AwsError
+    from ecrtui.core.sanitize import redact
+    from ecrtui.core.sso import role_credentials
+    from ecrtui.core.sso_config import SsoRole
+
+    assert sign_in(sso_env, identity_center, "--sso-session", "corp", "--no-browser").returncode == 0
+    cached = json.loads(token_file(sso_env, "corp").read_text())
+    for name, value in identity_center.environment().items():  # botocore reads them from os.environ
+        monkeypatch.setenv(name, value)
+    factory = ClientFactory(AwsSettings(environ=sso_env.vars))
+    issued = role_credentials(SsoRole("corp", "100000000002", "Admin"), factory, sso_env.vars)
+    secrets = [cached["accessToken"], cached["refreshToken"], cached["clientSecret"], issued.secret_key, issued.token]
+    for secret in secrets:
+        assert secret not in redact(f"failed with {secret}")
+        assert secret not in str(AwsError(f"failed: {secret!r}"))
+    assert redact(f"key {issued.access_key}") == f"key {issued.access_key[:4]}***"
+
+
+def test_tokens_and_client_secrets_are_redacted_once_stored(sso_env: Env) -> None:
+    import secrets as random
+
+    from ecrtui.core.aws import AwsSettings, ClientFactory
+    from ecrtui.core.sanitize import redact
+    from ecrtui.core.sso import SignIn
+    from ecrtui.core.sso_cache import Registration
+    from ecrtui.core.sso_config import resolve_config
+
+    access, refresh, client_secret = (random.token_urlsafe(24) for _ in range(3))
+    config = resolve_config(sso_session="corp", environ=sso_env.vars)
+    flow = SignIn(config, ClientFactory(AwsSettings(environ=sso_env.vars)), environ=sso_env.vars)
+    registration = Registration("client-id", client_secret, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=90))
+    flow._store({"accessToken": access, "expiresIn": 3600, "refreshToken": refresh}, registration, "device")
+    for secret in (access, refresh, client_secret):
+        assert secret not in redact(f"failed with {secret}")
