@@ -362,4 +362,4 @@ def test_a_profiles_file_that_cannot_be_written_is_a_one_line_error(
     result = run_cli(sso_env, "discover", "--sso-session", "corp", "--region", "us-east-1", "--write", str(profiles))
     assert result.returncode == 2
     line = one_line_error(result)
-    assert f"cannot write profiles file {profiles}" in line
+    assert f"cannot write {profiles}: " in line

@@ -11,12 +11,12 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecrtui.core.errors import WriterError
+from ecrtui.core.errors import EcrtuiError, WriterError
 from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_config import SsoConfig
 from ecrtui.core.writers.jsonfile import removed_on_signal, resolve_target
@@ -62,15 +62,25 @@ def write_json(path: Path, value: Mapping[str, Any]) -> None:
     write_text_atomically(path, json.dumps(value), mode=0o600)
 
 
-def write_text_atomically(path: Path, text: str, mode: int | None = None) -> None:
+def write_text_atomically(
+    path: Path,
+    text: str,
+    mode: int | None = None,
+    *,
+    check: Callable[[Path], None] | None = None,
+    commit: bool = True,
+    error: type[EcrtuiError] = WriterError,
+) -> None:
     """Replace `path` (or the file its symlink leads to: the link stays) by `text` through a
-    temporary file in its folder (fsync, rename); mode: given, else the file's own, else 0600."""
+    temporary file in its folder (fsync, rename); mode: given, else the file's own, else 0600.
+    `check` sees the written temp file first and may raise; `commit=False` only checks. An
+    OS error becomes `error`, naming the file."""
     try:
         target = resolve_target(path)
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if mode is None:
             mode = target.stat().st_mode & 0o777 if target.exists() else 0o600
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".ecrtui-", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with removed_on_signal(temp):
             try:
                 if hasattr(os, "fchmod"):  # Windows has it only from Python 3.13
@@ -81,14 +91,17 @@ def write_text_atomically(path: Path, text: str, mode: int | None = None) -> Non
                     handle.write(text)
                     handle.flush()
                     os.fsync(handle.fileno())
-                os.replace(temp, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
-    except OSError as error:
-        raise WriterError(
-            f"cannot write {path}: {error.strerror or error}",
+                if check is not None:
+                    check(Path(temp))
+                if commit:
+                    os.replace(temp, target)
+            finally:
+                if os.path.exists(temp):
+                    with contextlib.suppress(OSError):
+                        os.unlink(temp)
+    except OSError as problem:
+        raise error(
+            f"cannot write {path}: {problem.strerror or problem}",
             remediation=f"check that {path.parent} is a folder you can write to, then try again",
         ) from None
 

@@ -20,11 +20,8 @@ validated with the profiles loader before it replaces the old one, atomically.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +31,7 @@ import yaml
 from ecrtui.core.config import MAX_FILE_BYTES, load_profiles_file
 from ecrtui.core.discover import DiscoveredAccount
 from ecrtui.core.errors import ConfigError
-from ecrtui.core.writers.jsonfile import removed_on_signal, resolve_target
+from ecrtui.core.sso_cache import write_text_atomically
 
 
 @dataclass(frozen=True)
@@ -255,36 +252,14 @@ def _read(path: Path) -> str:
 def _replace_checked(path: Path, text: str, *, commit: bool = True) -> None:
     """Validate the new text with the profiles loader, then (`commit`) replace the file (or
     the file its symlink leads to: the link stays) atomically."""
-    target = resolve_target(path)
-    temp = ""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o600
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with removed_on_signal(temp):
-            if hasattr(os, "fchmod"):  # Windows has it only from Python 3.13
-                os.fchmod(fd, mode)
-            else:
-                os.chmod(temp, mode)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            try:
-                load_profiles_file(Path(temp))
-            except ConfigError as error:
-                raise ConfigError(
-                    f"the targets would make {path} invalid: {error.message.replace(temp, str(path))}",
-                    remediation=error.remediation or "rename the clashing target of yours",
-                ) from None
-            if commit:
-                os.replace(temp, target)
-    except OSError as error:
-        raise ConfigError(
-            f"cannot write profiles file {path}: {error.strerror or error}",
-            remediation=f"check that {path.parent} is a folder you can write to, then run discover again",
-        ) from None
-    finally:
-        if temp and os.path.exists(temp):
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+
+    def valid(temp: Path) -> None:
+        try:
+            load_profiles_file(temp)
+        except ConfigError as error:
+            raise ConfigError(
+                f"the targets would make {path} invalid: {error.message.replace(str(temp), str(path))}",
+                remediation=error.remediation or "rename the clashing target of yours",
+            ) from None
+
+    write_text_atomically(path, text, check=valid, commit=commit, error=ConfigError)
