@@ -35,6 +35,7 @@ from ecrtui.core.plan import Selection, choose_targets, plan_registries
 from ecrtui.core.proxy import check_proxy_url, redact
 from ecrtui.core.registry import RegistryType, check_role_arn
 from ecrtui.core.writers import make_writers
+from ecrtui.core.writers.authfile import AuthFileWriter
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,7 @@ def run_logout(args: argparse.Namespace) -> ExitCode:
         hosts = list(dict.fromkeys(r.host for r in registries if r.host))
         writers = writers or tuple(dict.fromkeys(w for r in registries for w in r.writers))
     lease = (environ.get(f"STATE_{STATE_LEASE}") or None) if request.github and not explicit else None
-    held = {host for w in make_writers(writers or ("docker",), environ) for host in hosts if w.holds(host)}
+    held = {host for w in make_writers(writers or ("docker",), environ) for host in hosts if _holds(w, host)}
     outcome = logout(hosts, writers or ("docker",), environ, lease)
     token_cache.forget(hosts, request.profiles.defaults, environ, github=request.github)
     failed = [host for host, problem in outcome.items() if problem]
@@ -349,3 +350,11 @@ def run(args: argparse.Namespace) -> ExitCode:
 
     module = importlib.import_module(COMMAND_MODULES[args.command][0])
     return ExitCode(module.run(args))
+
+
+def _holds(writer: AuthFileWriter, host: str) -> bool:
+    """Whether `writer`'s file holds `host`; a file it cannot read is for logout to report."""
+    try:
+        return writer.holds(host)
+    except EcrtuiError:
+        return False

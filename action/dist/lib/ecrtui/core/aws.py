@@ -85,9 +85,9 @@ class ClientFactory:
         if session is None:
             import botocore.session
 
-            from ecrtui.core.sso_config import SSO_PROFILE_PREFIX
+            from ecrtui.core.sso_config import SsoRole
 
-            if profile is not None and profile.startswith(SSO_PROFILE_PREFIX):  # a target's sso role, no profile
+            if SsoRole.from_profile_key(profile) is not None:  # a target's sso role, no profile
                 profile = None
 
             if self._handlers is None:

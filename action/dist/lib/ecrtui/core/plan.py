@@ -20,7 +20,7 @@ from ecrtui.core.registry import (
     parse_registry_list,
     private_host,
 )
-from ecrtui.core.sso_config import SSO_PROFILE_PREFIX
+from ecrtui.core.sso_config import SsoRole
 
 
 @dataclass(frozen=True)
@@ -97,11 +97,7 @@ def plan_registries(
     planned: dict[tuple[object, ...], Registry] = {}
     for target in targets:
         where = f"{target.source}: " if target.source else ""
-        if (
-            target.profile
-            and target.profile not in known_profiles
-            and not target.profile.startswith(SSO_PROFILE_PREFIX)
-        ):
+        if target.profile and target.profile not in known_profiles and SsoRole.from_profile_key(target.profile) is None:
             known = ", ".join(sorted(known_profiles)) or "none are configured"
             raise ConfigError(
                 f"{where}target {target.name!r}: AWS profile {target.profile!r} does not exist",

@@ -47,14 +47,16 @@ def one_refresh_at_a_time(state: Path, host: str, timeout: float = REFRESH_LOCK_
     held; a lock that cannot be made or taken in time yields False (refresh unlocked)."""
     from filelock import FileLock, Timeout
 
-    from ecrtui.core.writers.jsonfile import make_private_folders
+    from ecrtui.core.errors import EcrtuiError
+    from ecrtui.core.writers.jsonfile import make_private_folders, refuse_shared_folder
 
     path = refresh_lock_path(state, host)
     try:
         make_private_folders(path.parent)
+        refuse_shared_folder(path.parent)  # another user could hold the lock and stall every get
         lock = FileLock(path, timeout=timeout, mode=0o600)
         lock.acquire()
-    except (Timeout, OSError):
+    except (Timeout, OSError, EcrtuiError):
         yield False
         return
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecrtui.core.errors import AwsError
+from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_cache import (
     CachedToken,
     Registration,
@@ -150,6 +151,7 @@ class SignIn:
         expires = answer.get("clientSecretExpiresAt")
         if not client_id or not secret or not isinstance(expires, int):
             raise AwsError("IAM Identity Center answered RegisterClient without a client", code="BadResponse")
+        remember_secret(secret)
         registration = Registration(client_id, secret, dt.datetime.fromtimestamp(expires, dt.timezone.utc))
         record: dict[str, Any] = {
             "clientId": client_id,
@@ -285,6 +287,8 @@ class SignIn:
             "registrationExpiresAt": format_time(registration.expires_at),
         }
         refresh = _text(answer.get("refreshToken")) or previous_refresh
+        for secret in (access, refresh, registration.client_secret):
+            remember_secret(secret)  # redacted from every message from now on
         if refresh:
             record["refreshToken"] = refresh
         path = token_path(self.config, self.environ)
@@ -361,4 +365,7 @@ def role_credentials(role: SsoRole, factory: ClientFactory, environ: Mapping[str
         from ecrtui.core.aws import translate
 
         raise translate(error, action="sso:GetRoleCredentials", profile=None, settings=factory.settings) from None
+    remember_secret(issued["access_key"], keep=4)  # as _checked_credentials does for other sources
+    remember_secret(issued["secret_key"])
+    remember_secret(issued["token"])
     return ReadOnlyCredentials(issued["access_key"], issued["secret_key"], issued["token"])

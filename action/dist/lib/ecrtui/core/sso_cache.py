@@ -11,12 +11,15 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecrtui.core.errors import EcrtuiError, WriterError
+from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_config import SsoConfig
+from ecrtui.core.writers.jsonfile import removed_on_signal, resolve_target
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -59,24 +62,48 @@ def write_json(path: Path, value: Mapping[str, Any]) -> None:
     write_text_atomically(path, json.dumps(value), mode=0o600)
 
 
-def write_text_atomically(path: Path, text: str, mode: int | None = None) -> None:
-    """Replace `path` by `text` through a temporary file in its folder (fsync, rename);
-    mode: given, else the file's own, else 0600."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if mode is None:
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".ecrtui-", suffix=".tmp")
+def write_text_atomically(
+    path: Path,
+    text: str,
+    mode: int | None = None,
+    *,
+    check: Callable[[Path], None] | None = None,
+    commit: bool = True,
+    error: type[EcrtuiError] = WriterError,
+) -> None:
+    """Replace `path` (or the file its symlink leads to: the link stays) by `text` through a
+    temporary file in its folder (fsync, rename); mode: given, else the file's own, else 0600.
+    `check` sees the written temp file first and may raise; `commit=False` only checks. An
+    OS error becomes `error`, naming the file."""
     try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+        target = resolve_target(path)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if mode is None:
+            mode = target.stat().st_mode & 0o777 if target.exists() else 0o600
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with removed_on_signal(temp):
+            try:
+                if hasattr(os, "fchmod"):  # Windows has it only from Python 3.13
+                    os.fchmod(fd, mode)
+                else:
+                    os.chmod(temp, mode)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                if check is not None:
+                    check(Path(temp))
+                if commit:
+                    os.replace(temp, target)
+            finally:
+                if os.path.exists(temp):
+                    with contextlib.suppress(OSError):
+                        os.unlink(temp)
+    except OSError as problem:
+        raise error(
+            f"cannot write {path}: {problem.strerror or problem}",
+            remediation=f"check that {path.parent} is a folder you can write to, then try again",
+        ) from None
 
 
 def token_path(config: SsoConfig, environ: Mapping[str, str] | None = None) -> Path:
@@ -133,7 +160,7 @@ def load_token(config: SsoConfig, environ: Mapping[str, str] | None = None) -> C
         return None
     if _text(data.get("startUrl")) not in (None, config.start_url):
         return None  # signed in to another portal under the same session name: not ours
-    return CachedToken(
+    token = CachedToken(
         access_token=access,
         expires_at=expires,
         refresh_token=_text(data.get("refreshToken")),
@@ -141,6 +168,9 @@ def load_token(config: SsoConfig, environ: Mapping[str, str] | None = None) -> C
         client_secret=_text(data.get("clientSecret")),
         registration_expires_at=parse_time(data.get("registrationExpiresAt")),
     )
+    for secret in (token.access_token, token.refresh_token, token.client_secret):
+        remember_secret(secret)  # redacted from every message from now on
+    return token
 
 
 @dataclass(frozen=True)
@@ -166,6 +196,7 @@ def load_registration(config: SsoConfig, now: dt.datetime, environ: Mapping[str,
         client_id, secret = _text(data.get("clientId")), _text(data.get("clientSecret"))
         expires = parse_time(data.get("expiresAt"))
         if client_id and secret and expires and expires - margin > now:
+            remember_secret(secret)
             return Registration(client_id, secret, expires)
     token = load_token(config, environ)
     if token is not None and token.registration_valid(now + margin):

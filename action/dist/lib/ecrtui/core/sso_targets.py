@@ -21,9 +21,7 @@ validated with the profiles loader before it replaces the old one, atomically.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +31,7 @@ import yaml
 from ecrtui.core.config import MAX_FILE_BYTES, load_profiles_file
 from ecrtui.core.discover import DiscoveredAccount
 from ecrtui.core.errors import ConfigError
+from ecrtui.core.sso_cache import write_text_atomically
 
 
 @dataclass(frozen=True)
@@ -251,25 +250,16 @@ def _read(path: Path) -> str:
 
 
 def _replace_checked(path: Path, text: str, *, commit: bool = True) -> None:
-    """Validate the new text with the profiles loader, then (`commit`) replace the file atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+    """Validate the new text with the profiles loader, then (`commit`) replace the file (or
+    the file its symlink leads to: the link stays) atomically."""
+
+    def valid(temp: Path) -> None:
         try:
-            load_profiles_file(Path(temp))
+            load_profiles_file(temp)
         except ConfigError as error:
             raise ConfigError(
-                f"the targets would make {path} invalid: {error.message.replace(temp, str(path))}",
+                f"the targets would make {path} invalid: {error.message.replace(str(temp), str(path))}",
                 remediation=error.remediation or "rename the clashing target of yours",
             ) from None
-        if commit:
-            os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+
+    write_text_atomically(path, text, check=valid, commit=commit, error=ConfigError)

@@ -15,7 +15,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,16 @@ def _remove_live_temp_files() -> None:
     for name in list(_live_temp_files):
         with contextlib.suppress(OSError):
             os.unlink(name)
+
+
+@contextlib.contextmanager
+def removed_on_signal(name: str) -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGINT remove the temp file `name` (it holds secrets)."""
+    _live_temp_files.add(name)
+    try:
+        yield
+    finally:
+        _live_temp_files.discard(name)
 
 
 def _install_signal_cleanup() -> None:
