@@ -9,13 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from conftest import REPO, Env
+from conftest import OUTSIDE, Env, cli_command
 from support import hygiene
 
 from ecrtui.standins.identity_center import IdentityCenterStandin
@@ -47,9 +46,9 @@ def sign_in(
 ) -> subprocess.CompletedProcess[str]:
     """Run `ecrtui sso login ARGS`; once it prints a code, the user `approve`s or `deny`s
     it (or, `ignore`, lets it expire; `revoke-clients`: the operator revokes the registration). The run is recorded for the secret scan."""
-    command = [sys.executable, "-m", "ecrtui", "sso", "login", *args]
+    command = [*cli_command(), "sso", "login", *args]
     process = subprocess.Popen(
-        command, env=env.vars, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command, env=env.vars, cwd=OUTSIDE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     assert process.stderr is not None and process.stdout is not None
     lines: list[str] = []

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
-from conftest import REPO, Env, require_binary
+from conftest import OUTSIDE, Env, cli_command, require_binary
 from helper_fixtures import start_secret_service
 from helper_support import use_secret_service
 from support import hygiene
@@ -49,13 +48,13 @@ def run_reference(env: Env, action: str, stdin: bytes) -> tuple[int, str]:
 
 def run_ecrtui(env: Env, *args: str, stdin: bytes = b"") -> tuple[int, str]:
     completed = subprocess.run(
-        [sys.executable, "-m", "ecrtui.helper", *args],
+        [*cli_command("docker-credential-ecrtui"), *args],
         input=stdin,
         capture_output=True,
         env=env.vars,
         timeout=60,
         check=False,
-        cwd=REPO,
+        cwd=OUTSIDE,
     )
     stdout, stderr = completed.stdout.decode("utf-8", "replace"), completed.stderr.decode("utf-8", "replace")
     hygiene.record("docker-credential-ecrtui", list(args), stdout, stderr, env.home)

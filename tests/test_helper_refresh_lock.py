@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import REPO, Env
+from conftest import OUTSIDE, Env, cli_command
 from helper_support import HOST, file_cache, standin_calls, use_ecr_standin, use_file_keyring
 
 from ecrtui.core.refresh import refresh_lock_path
@@ -20,13 +19,13 @@ PARALLEL = 24
 
 def start_get(env: Env, server_url: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "ecrtui.helper", "get"],
+        [*cli_command("docker-credential-ecrtui"), "get"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env.vars,
-        cwd=REPO,
+        cwd=OUTSIDE,
     )
 
 

@@ -10,11 +10,10 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
-from conftest import REPO, Env
+from conftest import OUTSIDE, Env, cli_command
 from support import hygiene
 
 FILLER = 24 * 1024 * 1024
@@ -33,9 +32,9 @@ def test_a_signal_during_the_write_removes_the_temp_file(env: Env, signum: signa
     landed = 0
     for _ in range(8):
         process = subprocess.Popen(
-            [sys.executable, "-m", "ecrtui", "login", "--registries", "123456789012", "--region", "us-east-1"],
+            [*cli_command(), "login", "--registries", "123456789012", "--region", "us-east-1"],
             env=env.vars,
-            cwd=REPO,
+            cwd=OUTSIDE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
