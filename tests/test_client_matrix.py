@@ -276,7 +276,8 @@ def dockerd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
             if process.poll() is not None or time.monotonic() > deadline:
                 reason = f"dockerd does not start here: {(root / 'log').read_text(errors='replace')[-300:]}"
-                if os.environ.get("ECRTUI_REQUIRE_ALL") == "1":
+                # Our own engine needs root: required in CI where the run is root (.ci/run).
+                if os.environ.get("ECRTUI_REQUIRE_ALL") == "1" and getattr(os, "geteuid", lambda: -1)() == 0:
                     pytest.fail(f"CI requires every client: {reason}")
                 pytest.skip(reason)
             time.sleep(0.2)  # polling the engine's readiness, with a deadline
