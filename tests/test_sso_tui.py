@@ -5,6 +5,7 @@ user approves) and logs the row in again; the palette's discovery screen saves t
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 
@@ -15,6 +16,7 @@ from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static
 
+from ecrtui.core.sso_config import resolve_config
 from ecrtui.standins.identity_center import IdentityCenterStandin
 from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.rows import RowStatus
@@ -131,3 +133,58 @@ async def test_the_palette_discovery_screen_saves_the_chosen_roles_as_targets(
         assert '{id: "100000000001", region: "eu-west-1"}' in text
         assert "name: dev" in text  # the user's target stays
         await until(pilot, lambda: len(app.board.rows) == 5, "the new registries in the table")
+
+
+async def test_an_unexpected_sign_in_failure_is_shown_in_the_modal(
+    app_env: Env, identity_center: IdentityCenterStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: object) -> None:
+        raise RuntimeError("the cache folder vanished")
+
+    monkeypatch.setattr("ecrtui.tui.screens.sign_in_screen.SignIn.cached", broken)
+    app = EcrtuiApp(Services(app_env.vars))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(app.board.rows) == 1, "the inventory")
+        app.push_screen(SignInScreen(resolve_config(sso_session="corp", environ=app_env.vars), app_env.vars))
+        status = lambda: " ".join(str(w.render()) for w in app.screen.query("#sign-in-status"))  # noqa: E731
+        await until(pilot, lambda: "vanished" in status(), "the failure", timeout=5)
+        assert status() == "Sign-in failed: the cache folder vanished"  # one line, no class name
+
+
+async def test_the_browser_opens_off_the_event_loop(
+    app_env: Env, identity_center: IdentityCenterStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[str] = []
+
+    def fake_open(url: str) -> bool:
+        threads.append(threading.current_thread().name)
+        return True
+
+    monkeypatch.setattr("ecrtui.tui.screens.sign_in_screen.webbrowser.open", fake_open)
+    environ = {**app_env.vars, "DISPLAY": ":0"}
+    app = EcrtuiApp(Services(app_env.vars))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(app.board.rows) == 1, "the inventory")
+        screen = SignInScreen(resolve_config(sso_session="corp", environ=environ), environ)
+        app.push_screen(screen)
+        await until(pilot, lambda: screen.authorization is not None, "the code")
+        assert threads and threads[0] != threading.main_thread().name
+        assert "opened in your browser" in str(screen.query_one("#sign-in-hint", Static).render())
+        await pilot.press("escape")
+
+
+async def test_an_unexpected_discovery_failure_is_shown_in_the_screen(
+    app_env: Env, identity_center: IdentityCenterStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a malformed answer")
+
+    monkeypatch.setattr("ecrtui.tui.screens.discovery_screen.discover", broken)
+    app = EcrtuiApp(Services(app_env.vars))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(app.board.rows) == 1, "the inventory")
+        config = resolve_config(sso_session="corp", environ=app_env.vars)
+        app.push_screen(DiscoveryScreen(config, app_env.vars, app_env.home / "profiles.yaml"))
+        status = lambda: " ".join(str(w.render()) for w in app.screen.query("#discovery-status"))  # noqa: E731
+        await until(pilot, lambda: "malformed" in status(), "the failure", timeout=5)
+        assert status() == "Listing failed: a malformed answer"

@@ -555,6 +555,7 @@ async def test_question_mark_lists_every_binding_with_its_id(tui_env: Env) -> No
         ids = [key.value for key in table.rows]
         assert {b.id for b in APP_BINDINGS} <= set(ids)
         assert {"copy-report", "copy-policy", "clear-filter", "command-palette"} <= set(ids)
+        assert {"filter-help", "confirm-yes", "close-sign-in", "copy-sso-code", "save-discovery"} <= set(ids)
         assert str(table.get_cell("login", "keys")) == "l"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -573,12 +574,16 @@ async def test_q_quits(tui_env: Env) -> None:
 
 
 async def test_the_profiles_file_keymap_remaps_bindings(tui_env: Env) -> None:
-    text = PROFILES + "keymap:\n  login: ctrl+g\n  select-all: x\n  cursor-down: j\n  no-such-binding: y\n"
+    text = (
+        PROFILES
+        + "keymap:\n  login: ctrl+g\n  select-all: x\n  cursor-down: j\n  no-such-binding: y\n  confirm-yes: Y\n"
+    )
     tui_env.write_profiles(text)
     app = make_app(tui_env)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert any("no-such-binding" in message for message in notifications(app))
+        assert not any("id confirm-yes" in message for message in notifications(app))  # a dialog's key
         await pilot.press("a", "l")  # the old keys do nothing now
         await settle(pilot)
         assert app.board.selected == set()

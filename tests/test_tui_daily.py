@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import REPO, Env, require_binary, set_standin_mode
@@ -29,6 +32,7 @@ from test_tui_app import (
     statuses,
     text_of,
 )
+from textual.widgets import LoadingIndicator, Static
 from textual.widgets._footer import FooterKey
 
 from ecrtui.standins.ecr_public import EcrPublicStandin
@@ -39,6 +43,7 @@ from ecrtui.tui.screens.diagnostics_screen import DiagnosticsScreen
 from ecrtui.tui.screens.help_screen import HelpScreen
 from ecrtui.tui.screens.row_screen import RowScreen
 from ecrtui.tui.services import Services
+from ecrtui.tui.settings import TuiSettings
 
 SMALL, MEDIUM, LARGE = (80, 24), (100, 30), (130, 40)
 LONG_TARGET = "a-very-long-target-name-from-a-generated-profiles-file"
@@ -450,9 +455,12 @@ async def test_auto_renew_renews_before_the_refresh_time_and_a_failure_turns_the
         public = app.board.rows[key_of(app, "public.ecr.aws")]
         assert public.status is RowStatus.FAILED and "access denied" in (public.error or "")
         assert table.get_cell(public.key, "status").style == table.status_styles()["bad"]
-        app.tick()  # renewed once per token: no second attempt
+        renewals = [n for n in notifications(app) if n.startswith("renewing")]
+        assert len(renewals) == 1
+        app.tick()  # renewed once per token: no second attempt, though the new token is already due
         await settle(pilot)
         assert app.board.rows[key].status is RowStatus.LOGGED_IN
+        assert [n for n in notifications(app) if n.startswith("renewing")] == renewals
 
 
 def auth_renewed(env: Env, host: str) -> bool:
@@ -575,3 +583,69 @@ async def test_diagnostics_show_progress_while_the_checks_run(
                 await pilot.pause(0.02)
             assert screen.diagnosis is not None
             assert any("done, last:" in text for text in seen)  # counted while running
+
+
+# --- review fixes -----------------------------------------------------------------------------
+
+
+def test_the_settings_folders_are_created_private(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "ecrtui" / "tui-settings.json"
+    old = os.umask(0o022)
+    try:
+        assert TuiSettings(theme="nord").save(path) is None
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "config").stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+async def test_the_footer_follows_select_all_and_space_on_the_last_row(tui_env: Env) -> None:
+    app = make_app(tui_env)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        last = app.main.table.row_count - 1
+        app.main.table.move_cursor(row=last)
+        await pilot.pause()
+        await pilot.press("l")  # the last row only
+        await settle(pilot)
+        app.main.table.move_cursor(row=0)
+        await pilot.pause()
+        await pilot.press("space")  # choose the first row: nothing to log out of
+        app.main.table.move_cursor(row=last)
+        await pilot.pause()
+        assert "o" not in footer_keys(app)
+        await pilot.press("space")  # the last row joins the selection; the cursor cannot move on
+        await pilot.pause()
+        assert "o" in footer_keys(app)
+        await pilot.press("space")  # and leaves it again
+        await pilot.pause()
+        assert "o" not in footer_keys(app)
+        await pilot.press("a")  # select all: the logged-in last row is chosen too
+        await pilot.pause()
+        assert "o" in footer_keys(app)
+
+
+async def test_diagnostics_copy_keys_wait_for_the_report_and_a_failure_is_shown(
+    tui_env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+
+    def failing(self: Services, row: object, on_check: object = None) -> None:
+        release.wait(10)
+        raise RuntimeError("the doctor fell over")
+
+    monkeypatch.setattr(Services, "diagnose", failing)
+    app = make_app(tui_env)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiagnosticsScreen)
+        assert "c" not in footer_keys(app) and "p" not in footer_keys(app)
+        release.set()
+        await settle(pilot)
+        await pilot.pause()
+        assert app.screen is screen
+        assert "the doctor fell over" in text_of(screen.query_one("#summary", Static))
+        assert not screen.query_one(LoadingIndicator).display

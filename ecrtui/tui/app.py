@@ -46,10 +46,12 @@ from ecrtui.tui.messages import (
 from ecrtui.tui.rows import RegistryBoard, RegistryRow, RowStatus, batch_summary
 from ecrtui.tui.screens.confirm_screen import ConfirmScreen
 from ecrtui.tui.screens.diagnostics_screen import DiagnosticsScreen
+from ecrtui.tui.screens.discovery_screen import DiscoveryScreen
 from ecrtui.tui.screens.help_screen import FILTER_HELP, HelpEntry, HelpScreen
 from ecrtui.tui.screens.identity_center import IdentityCenterCommands, built_in_sign_in, open_sign_in, rows_signed_in
 from ecrtui.tui.screens.main_screen import FilterInput, MainScreen
 from ecrtui.tui.screens.row_screen import RowScreen
+from ecrtui.tui.screens.sign_in_screen import SignInScreen
 from ecrtui.tui.services import Inventory, Services, display_path
 from ecrtui.tui.settings import TuiSettings, settings_path
 from ecrtui.tui.widgets.profile_sidebar import ProfileSidebar
@@ -228,6 +230,8 @@ class EcrtuiApp(App[None]):
         if worker.group == "inventory":
             self.sub_title = "configuration error"
             self.main.details.show_message(title, message, remediation, problem=True)
+        if worker.group == "diagnose" and isinstance(self.screen, DiagnosticsScreen):
+            self.screen.show_failure(title, message)
         self._refresh_footer()
 
     # --- handlers: what the workers report ---------------------------------------------
@@ -370,11 +374,13 @@ class EcrtuiApp(App[None]):
         self.main.table.set_marks([key], self.board.toggle(key))
         self.main.table.action_cursor_down()
         self._update_title()
+        self._refresh_footer()  # on the last row the cursor does not move: no highlight event
 
     def action_select_all(self) -> None:
         changed = self.board.select_all()
         self.main.table.set_marks(changed, selected=bool(changed & self.board.selected))
         self._update_title()
+        self._refresh_footer()
 
     def action_login(self) -> None:
         self._start_login(self._chosen())
@@ -605,7 +611,17 @@ class EcrtuiApp(App[None]):
     def all_bindings(self) -> list[Binding]:
         """Every binding a user can press or remap: the app's, the table's and the
         screens'."""
-        nodes: Iterable[type[DOMNode]] = (RegistryTable, MainScreen, DiagnosticsScreen, HelpScreen, RowScreen)
+        nodes: Iterable[type[DOMNode]] = (
+            RegistryTable,
+            MainScreen,
+            FilterInput,
+            DiagnosticsScreen,
+            HelpScreen,
+            RowScreen,
+            ConfirmScreen,
+            SignInScreen,
+            DiscoveryScreen,
+        )
         found = list(APP_BINDINGS)
         for node in nodes:
             found += [b for b in node.BINDINGS if isinstance(b, Binding)]

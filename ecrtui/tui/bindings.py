@@ -37,7 +37,7 @@ APP_BINDINGS: list[Binding] = [
         "sso_login",
         "SSO login",
         id="sso-login",
-        tooltip="Run aws sso login for an expired SSO session, then retry",
+        tooltip="Sign in again (IAM Identity Center) and retry",
     ),
     Binding("enter", "details", "Details", show=False, id="details", tooltip="Open the details of the registry"),
     Binding("a", "select_all", "All", show=False, id="select-all", tooltip="Select every shown registry (again: none)"),

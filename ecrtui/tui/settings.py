@@ -4,7 +4,6 @@ the default: a settings file never stops the app."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
@@ -13,7 +12,7 @@ from typing import Any
 
 from ecrtui.core.config import default_profiles_path
 from ecrtui.core.errors import EcrtuiError
-from ecrtui.core.writers.jsonfile import write_atomically
+from ecrtui.core.writers.jsonfile import make_private_folders, write_atomically
 
 SETTINGS_NAME = "tui-settings.json"
 
@@ -55,10 +54,8 @@ class TuiSettings:
     def save(self, path: Path) -> str | None:
         """Write atomically; the reason when it could not be written (not fatal)."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folders(path.parent)
             write_atomically(path, asdict(self))
         except (OSError, EcrtuiError) as error:
-            with contextlib.suppress(Exception):
-                return str(getattr(error, "message", error))
-            return "the settings file could not be written"
+            return str(getattr(error, "message", error)) or "the settings file could not be written"
         return None

@@ -277,6 +277,16 @@ class DiagnosticsScreen(ModalScreen[None]):
         policy = self.query_one("#policy", TextArea)
         policy.display = has_policy
         policy.load_text(diagnosis.policy or "")
+        self.refresh_bindings()  # the copy keys apply now
+
+    def show_failure(self, title: str, message: str) -> None:
+        """The diagnosis itself failed: say so instead of spinning on."""
+        self.query_one(LoadingIndicator).display = False
+        self.query_one("#summary", Static).update(Text.assemble((f"{title}: ", "bold"), message))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Copying waits for the report: the keys are hidden while the checks run."""
+        return self.diagnosis is not None or action not in ("copy_report", "copy_policy")
 
     def action_copy_report(self) -> None:
         if self.diagnosis is not None:

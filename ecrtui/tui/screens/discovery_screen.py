@@ -23,6 +23,7 @@ from ecrtui.core.errors import EcrtuiError, UsageError
 from ecrtui.core.registry import check_region
 from ecrtui.core.sso_config import SsoConfig
 from ecrtui.core.sso_targets import plan_targets, write_targets
+from ecrtui.tui.screens.sign_in_screen import one_line
 
 
 def pair_key(account: DiscoveredAccount, role: str) -> str:
@@ -91,6 +92,9 @@ class DiscoveryScreen(ModalScreen[int]):
             accounts = discover(self.config, factory, environ=self.environ)
         except EcrtuiError as error:
             self.app.call_from_thread(self._status, f"{error.message} ({error.remediation})".replace(" ()", ""))
+            return
+        except Exception as error:  # anything else must not leave "Listing accounts…" up forever
+            self.app.call_from_thread(self._status, f"Listing failed: {one_line(error)}")
             return
         self.app.call_from_thread(self._show, accounts)
 

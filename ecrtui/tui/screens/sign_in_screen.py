@@ -22,6 +22,12 @@ from ecrtui.core.sso import REFRESH_WINDOW, DeviceAuthorization, SignIn
 from ecrtui.core.sso_config import SsoConfig, has_display
 
 
+def one_line(error: BaseException) -> str:
+    """The error's first line, without its class name: fit for a dialog."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else "an unexpected error"
+
+
 class SignInScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="close-sign-in", tooltip="Stop waiting and close"),
@@ -93,11 +99,15 @@ class SignInScreen(ModalScreen[bool]):
                 self.app.call_from_thread(self.dismiss, True)
                 return
             registration, authorization, device_code = flow.start()
-            self.app.call_from_thread(self._show_code, authorization)
+            self.app.call_from_thread(self._show_code, authorization, self._open_page(authorization))
             flow.wait(registration, authorization, device_code)
         except EcrtuiError as error:
             if not self._stop.is_set():
                 self.app.call_from_thread(self._show_error, error)
+            return
+        except Exception as error:  # anything else must not leave the dialog on "Contacting…"
+            if not self._stop.is_set():
+                self.app.call_from_thread(self._show_failure, error)
             return
         if not self._stop.is_set():
             self.app.call_from_thread(self.dismiss, True)
@@ -105,7 +115,16 @@ class SignInScreen(ModalScreen[bool]):
     def _pause(self, seconds: float) -> None:
         self._stop.wait(seconds)  # escape ends the wait at once
 
-    def _show_code(self, authorization: DeviceAuthorization) -> None:
+    def _open_page(self, authorization: DeviceAuthorization) -> bool:
+        """On the worker thread: webbrowser.open can block until a console browser exits."""
+        if not self.open_browser:
+            return False
+        try:
+            return bool(webbrowser.open(authorization.verification_uri_complete))
+        except Exception:  # a broken BROWSER setting must not stop the sign-in
+            return False
+
+    def _show_code(self, authorization: DeviceAuthorization, opened: bool = False) -> None:
         self.authorization = authorization
         expires = authorization.expires_at.strftime("%H:%M UTC")
         self.query_one("#sign-in-status", Static).update(
@@ -113,12 +132,6 @@ class SignInScreen(ModalScreen[bool]):
         )
         self.query_one("#sign-in-url", Static).update(authorization.verification_uri_complete)
         self.query_one("#sign-in-code", Static).update(f"Code: {authorization.user_code}")
-        opened = False
-        if self.open_browser:
-            try:
-                opened = webbrowser.open(authorization.verification_uri_complete)
-            except Exception:  # a broken BROWSER setting must not stop the sign-in
-                opened = False
         browser = "opened in your browser · " if opened else ""
         self.query_one("#sign-in-hint", Static).update(
             f"{browser}waiting for approval… · u: copy the address · c: copy the code · escape: cancel"
@@ -127,6 +140,10 @@ class SignInScreen(ModalScreen[bool]):
     def _show_error(self, error: EcrtuiError) -> None:
         self.query_one("#sign-in-status", Static).update(f"{error.title}: {error.message}")
         self.query_one("#sign-in-hint", Static).update(f"{error.remediation} · escape: close".lstrip(" ·"))
+
+    def _show_failure(self, error: Exception) -> None:
+        self.query_one("#sign-in-status", Static).update(f"Sign-in failed: {one_line(error)}")
+        self.query_one("#sign-in-hint", Static).update("escape: close")
 
     def action_copy_code(self) -> None:
         if self.authorization is not None:
