@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import platform
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -50,6 +49,8 @@ def version_text() -> str:
             found.append(f"{label} {version(name)}")
         except PackageNotFoundError:
             found.append(f"{label} not installed")
+    import platform  # only here: every start imports this module
+
     return f"ecrtui {__version__} (Python {platform.python_version()}, {', '.join(found)})"
 
 

@@ -302,8 +302,8 @@ def run_status(args: argparse.Namespace) -> ExitCode:
     registries = (*known, *unknown)
     records = []
     for registry in registries:
-        held = [w.name for w in make_writers(registry.writers, environ) if registry.host and w.holds(registry.host)]
         writers = make_writers(registry.writers, environ) if registry.host else ()
+        held = [w.name for w in writers if w.holds(registry.host or "")]
         sources = [w.credentials_source(registry.host or "") for w in writers]
         records.append(
             {

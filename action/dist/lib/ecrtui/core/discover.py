@@ -8,7 +8,6 @@ Throttling is retried by botocore's standard retry mode. Every answer is checked
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,12 +16,10 @@ from typing import Any
 
 from ecrtui.core.errors import AwsError
 from ecrtui.core.sso import current_token, not_signed_in
-from ecrtui.core.sso_config import SsoConfig
+from ecrtui.core.sso_config import ACCOUNT_ID, ROLE_NAME, SsoConfig
 
 DEFAULT_JOBS = 16
 PAGE_SIZE = 100  # the most ListAccounts/ListAccountRoles return at once
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 MAX_PAGES = 10_000  # a service that always answers with a next token must not loop forever
 
 
@@ -108,7 +105,7 @@ def discover(
         for page in portal.pages("list_account_roles", "roleList", accountId=account_id):
             for item in page:
                 role = item.get("roleName") if isinstance(item, dict) else None
-                if isinstance(role, str) and _ROLE_NAME.match(role):
+                if isinstance(role, str) and ROLE_NAME.fullmatch(role):
                     found.append(role)
         return tuple(sorted(set(found)))
 
@@ -117,7 +114,7 @@ def discover(
             for page in portal.pages("list_accounts", "accountList"):
                 for item in page:
                     account_id = item.get("accountId") if isinstance(item, dict) else None
-                    if not isinstance(account_id, str) or not _ACCOUNT_ID.match(account_id) or account_id in names:
+                    if not isinstance(account_id, str) or not ACCOUNT_ID.fullmatch(account_id) or account_id in names:
                         continue
                     names[account_id] = _clean_name(item.get("accountName"), account_id)
                     futures[account_id] = pool.submit(roles_of, account_id)

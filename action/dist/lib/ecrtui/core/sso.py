@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -177,7 +178,7 @@ class SignIn:
             answer = self._start(registration)
         device_code = _text(answer.get("deviceCode"))
         user_code = _text(answer.get("userCode"))
-        uri = _text(answer.get("verificationUri"))
+        uri = _web_address(answer.get("verificationUri"))
         if not device_code or not user_code or not uri:
             raise AwsError("IAM Identity Center answered StartDeviceAuthorization without a code", code="BadResponse")
         interval = answer.get("interval")
@@ -189,7 +190,7 @@ class SignIn:
         authorization = DeviceAuthorization(
             verification_uri=uri,
             user_code=user_code,
-            verification_uri_complete=_text(answer.get("verificationUriComplete")) or uri,
+            verification_uri_complete=_web_address(answer.get("verificationUriComplete")) or uri,
             expires_at=self.now() + dt.timedelta(seconds=expires_in),
             interval=float(interval),
         )
@@ -369,3 +370,13 @@ def role_credentials(role: SsoRole, factory: ClientFactory, environ: Mapping[str
     remember_secret(issued["secret_key"])
     remember_secret(issued["token"])
     return ReadOnlyCredentials(issued["access_key"], issued["secret_key"], issued["token"])
+
+
+_WEB_ADDRESS = re.compile(r"(https://|http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?/)[!-~]*")
+
+
+def _web_address(value: object) -> str | None:
+    """An https (or loopback http) address from the answer, else None: it is opened in a
+    browser, so no file:// or other scheme from an endpoint ever reaches one."""
+    text = _text(value)
+    return text if text and _WEB_ADDRESS.fullmatch(text) else None

@@ -19,7 +19,7 @@ from typing import Any
 from ecrtui.core.errors import EcrtuiError, WriterError
 from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_config import SsoConfig
-from ecrtui.core.writers.jsonfile import removed_on_signal, resolve_target
+from ecrtui.core.writers.jsonfile import make_private_folders, removed_on_signal, resolve_target
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -77,7 +77,7 @@ def write_text_atomically(
     OS error becomes `error`, naming the file."""
     try:
         target = resolve_target(path)
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folders(target.parent)  # every folder it makes 0700, whatever the umask
         if mode is None:
             mode = target.stat().st_mode & 0o777 if target.exists() else 0o600
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

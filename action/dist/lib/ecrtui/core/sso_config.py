@@ -17,8 +17,9 @@ from ecrtui.core.errors import ConfigError
 from ecrtui.core.registry import check_region
 
 SSO_SCOPES = ["sso:account:access"]  # what `aws sso login` registers for an sso-session
-_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
+# fullmatch, ASCII: `$` and \d would also let in a trailing newline and other scripts' digits.
+ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
 SSO_PROFILE_PREFIX = "sso:"
 
 
@@ -73,7 +74,7 @@ class SsoRole:
 
 
 def check_role_name(role: str, where: str) -> str:
-    if not _ROLE_NAME.match(role):
+    if not ROLE_NAME.fullmatch(role):
         raise ConfigError(
             f"{where} {role!r} is not a role name", remediation="write the permission set's name, e.g. ReadOnly"
         )
@@ -81,7 +82,7 @@ def check_role_name(role: str, where: str) -> str:
 
 
 def check_sso_account(account: str, where: str) -> str:
-    if not _ACCOUNT_ID.match(account):
+    if not ACCOUNT_ID.fullmatch(account):
         raise ConfigError(f"{where} {account!r} is not a 12-digit account ID", remediation='quote it: "012345678901"')
     return account
 
