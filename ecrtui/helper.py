@@ -22,7 +22,15 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from ecrtui import __version__
-from ecrtui.core.cache import CacheEntry, CacheUnavailable, TokenCache, open_cache, state_dir, utc_now
+from ecrtui.core.cache import (
+    CacheEntry,
+    CacheUnavailable,
+    TokenCache,
+    open_cache,
+    open_fast_reader,
+    state_dir,
+    utc_now,
+)
 from ecrtui.core.registry import bare_host
 from ecrtui.pipes import quiet_on_closed_pipe
 
@@ -117,6 +125,18 @@ class Helper:
         now = utc_now()
         if self._in_github_actions():  # nothing outlives the job: no cache read or written
             return self._refresh(server_url, host, None, None, now)
+        fast = open_fast_reader(self.environ)
+        if fast is not None:  # Linux with the Secret Service: read without importing keyring
+            try:
+                cached = fast.get(host)
+            except CacheUnavailable as error:
+                if error.reason == CacheUnavailable.TIMEOUT:  # hung: keyring would hang as well
+                    return self._refresh_without_cache(server_url, host, error, now)
+                cached = None  # locked, no default collection, a D-Bus error: keyring decides
+            except Exception:  # an entry it does not understand: keyring's read decides
+                cached = None
+            if cached is not None and cached.fresh(now):
+                return _answer(server_url, cached.username, cached.secret)
         cache, problem = self._cache()
         cached = None
         if cache is not None:
@@ -142,6 +162,10 @@ class Helper:
             if cached is not None and cached.fresh(now):
                 return _answer(server_url, cached.username, cached.secret)
             return self._refresh(server_url, host, cached, cache, now)
+
+    def _refresh_without_cache(self, server_url: str, host: str, problem: CacheUnavailable, now: dt.datetime) -> str:
+        self.log("get", host, f"token cache unavailable, asking AWS: {problem.one_line()}")
+        return self._refresh(server_url, host, None, None, now)
 
     def _refresh(
         self, server_url: str, host: str, cached: CacheEntry | None, cache: TokenCache | None, now: dt.datetime
