@@ -104,6 +104,7 @@ class Helper:
             return None, problem
 
     def _profiles(self, action: str, host: str) -> ProfilesFile:
+        _quiet_library_logs()  # every path to botocore reads the profiles first
         from ecrtui.core.config import load_profiles
         from ecrtui.core.errors import EcrtuiError
 
@@ -345,12 +346,18 @@ def main(
     return 0
 
 
-def entry_point() -> None:
+def _quiet_library_logs() -> None:
+    """Library warnings (botocore's refresh tracebacks) must not reach docker's terminal:
+    failures are answered on stdout and detailed in the helper's own log. Set up on the way
+    to AWS only: the cached path does not pay for importing logging."""
     import logging
 
-    # Library warnings (botocore's refresh tracebacks) must not reach docker's terminal:
-    # failures are answered on stdout and detailed in the helper's own log.
-    logging.getLogger().addHandler(logging.NullHandler())
+    root = logging.getLogger()
+    if not any(isinstance(handler, logging.NullHandler) for handler in root.handlers):
+        root.addHandler(logging.NullHandler())
+
+
+def entry_point() -> None:
     raise SystemExit(quiet_on_closed_pipe(main))
 
 

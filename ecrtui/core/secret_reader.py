@@ -4,8 +4,8 @@ cryptography) costs several times the interpreter's own start.
 
 It reads exactly the items keyring's Secret Service backend writes (its default scheme:
 attributes `service` and `username`, in the default collection), and declines
-(`Declined`) whenever anything is not plain: a locked collection or item, no default
-collection, a D-Bus error. The caller then goes through keyring, which prompts, unlocks
+(`Declined`) whenever anything is not plain: a locked item, no default collection, a
+D-Bus error. The caller then goes through keyring, which prompts, unlocks
 or reports the problem as it always did.
 
 The secret travels in the protocol's "plain" session: unencrypted over the session bus's
@@ -54,11 +54,7 @@ class SecretServiceReader:
             (path,) = self._call(_SERVICE, "ReadAlias", "s", ("default",))
             if path == "/":
                 raise Declined("no default collection")
-            collection = DBusAddress(path, bus_name=_BUS_NAME, interface="org.freedesktop.Secret.Collection")
-            ((_, locked),) = self._call(*_property(collection, "Locked"))
-            if locked:
-                raise Declined("the collection is locked")
-            self._collection = collection
+            self._collection = DBusAddress(path, bus_name=_BUS_NAME, interface="org.freedesktop.Secret.Collection")
         return self._collection
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -67,18 +63,10 @@ class SecretServiceReader:
         if not items:
             return None
         item = DBusAddress(items[0], bus_name=_BUS_NAME, interface="org.freedesktop.Secret.Item")
-        ((_, locked),) = self._call(*_property(item, "Locked"))
-        if locked:
-            raise Declined("the item is locked")
+        # A locked item (or collection) answers IsLocked: declined, and keyring unlocks or reports it.
         ((_, _, value, _),) = self._call(item, "GetSecret", "o", (self._session,))
         return bytes(value).decode("utf-8")
 
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
-
-
-def _property(address: DBusAddress, name: str) -> tuple[DBusAddress, str, str, tuple[str, str]]:
-    """The arguments of `_call` that read property `name` of `address`."""
-    properties = DBusAddress(address.object_path, bus_name=_BUS_NAME, interface="org.freedesktop.DBus.Properties")
-    return properties, "Get", "ss", (address.interface or "", name)
