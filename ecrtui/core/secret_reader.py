@@ -22,8 +22,8 @@ from jeepney.io.blocking import open_dbus_connection
 
 _BUS_NAME = "org.freedesktop.secrets"
 _SERVICE = DBusAddress("/org/freedesktop/secrets", bus_name=_BUS_NAME, interface="org.freedesktop.Secret.Service")
-# A call of the helper's hot path; the caller's overall deadline still bounds the whole read.
-_CALL_TIMEOUT = 2.0
+# Longer than the caller's deadline (2 s), which ends a hung read first.
+_CALL_TIMEOUT = 10.0
 
 
 class Declined(Exception):
