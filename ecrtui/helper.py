@@ -22,7 +22,15 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from ecrtui import __version__
-from ecrtui.core.cache import CacheEntry, CacheUnavailable, TokenCache, open_cache, state_dir, utc_now
+from ecrtui.core.cache import (
+    CacheEntry,
+    CacheUnavailable,
+    TokenCache,
+    open_cache,
+    open_fast_reader,
+    state_dir,
+    utc_now,
+)
 from ecrtui.core.registry import bare_host
 from ecrtui.pipes import quiet_on_closed_pipe
 
@@ -96,6 +104,7 @@ class Helper:
             return None, problem
 
     def _profiles(self, action: str, host: str) -> ProfilesFile:
+        _quiet_library_logs()  # every path to botocore reads the profiles first
         from ecrtui.core.config import load_profiles
         from ecrtui.core.errors import EcrtuiError
 
@@ -117,6 +126,18 @@ class Helper:
         now = utc_now()
         if self._in_github_actions():  # nothing outlives the job: no cache read or written
             return self._refresh(server_url, host, None, None, now)
+        fast = open_fast_reader(self.environ)
+        if fast is not None:  # Linux with the Secret Service: read without importing keyring
+            try:
+                cached = fast.get(host)
+            except CacheUnavailable as error:
+                if error.reason == CacheUnavailable.TIMEOUT:  # hung: keyring would hang as well
+                    return self._refresh_without_cache(server_url, host, error, now)
+                cached = None  # locked, no default collection, a D-Bus error: keyring decides
+            except Exception:  # an entry it does not understand: keyring's read decides
+                cached = None
+            if cached is not None and cached.fresh(now):
+                return _answer(server_url, cached.username, cached.secret)
         cache, problem = self._cache()
         cached = None
         if cache is not None:
@@ -142,6 +163,10 @@ class Helper:
             if cached is not None and cached.fresh(now):
                 return _answer(server_url, cached.username, cached.secret)
             return self._refresh(server_url, host, cached, cache, now)
+
+    def _refresh_without_cache(self, server_url: str, host: str, problem: CacheUnavailable, now: dt.datetime) -> str:
+        self.log("get", host, f"token cache unavailable, asking AWS: {problem.one_line()}")
+        return self._refresh(server_url, host, None, None, now)
 
     def _refresh(
         self, server_url: str, host: str, cached: CacheEntry | None, cache: TokenCache | None, now: dt.datetime
@@ -321,12 +346,18 @@ def main(
     return 0
 
 
-def entry_point() -> None:
+def _quiet_library_logs() -> None:
+    """Library warnings (botocore's refresh tracebacks) must not reach docker's terminal:
+    failures are answered on stdout and detailed in the helper's own log. Set up on the way
+    to AWS only: the cached path does not pay for importing logging."""
     import logging
 
-    # Library warnings (botocore's refresh tracebacks) must not reach docker's terminal:
-    # failures are answered on stdout and detailed in the helper's own log.
-    logging.getLogger().addHandler(logging.NullHandler())
+    root = logging.getLogger()
+    if not any(isinstance(handler, logging.NullHandler) for handler in root.handlers):
+        root.addHandler(logging.NullHandler())
+
+
+def entry_point() -> None:
     raise SystemExit(quiet_on_closed_pipe(main))
 
 

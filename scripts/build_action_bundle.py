@@ -45,8 +45,8 @@ SERVICES = ("ecr", "ecr-public", "sts", "sso", "sso-oidc")
 BOTOCORE_DATA = ("_retry.json", "partitions.json", "sdk-default-configuration.json")
 # Model files botocore reads when it makes a client, pages or waits; never examples-1.json.
 MODEL_FILES = ("service-2.json.gz", "endpoint-rule-set-1.json.gz", "paginators-1.json", "waiters-2.json")
-# Modules of the headless ecrtui that need something the bundle leaves out (keyring).
-ECRTUI_EXCLUDED = ("ecrtui/core/secret_service.py",)
+# Modules of the headless ecrtui that need something the bundle leaves out (keyring, jeepney).
+ECRTUI_EXCLUDED = ("ecrtui/core/secret_service.py", "ecrtui/core/secret_reader.py")
 # Parts of dependencies never imported by ecrtui: tests, docs, emscripten, the tz database
 # (botocore uses dateutil.tz's UTC and local zones only), PyYAML's C-extension glue.
 DROPPED_PARTS = (

@@ -160,6 +160,34 @@ def test_a_cached_token_is_served_without_aws_and_without_boto3(env: Env, ecr_pu
     }
 
 
+def test_with_the_secret_service_the_cached_get_imports_no_keyring(
+    env: Env, ecr_public: EcrPublicStandin, secret_service: SecretServiceSession
+) -> None:
+    use_secret_service(env, secret_service)
+    use_ecr_standin(env, ecr_public)
+    login(env, "--registries", "123456789012")  # written through keyring's own backend
+    env.vars["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"  # were any AWS call made, it would fail
+    result = helper(env, "get", HOST, "-X", "importtime")
+    assert served(result) == {"ServerURL": HOST, "Username": "AWS", "Secret": "123456789012-auth-token"}
+    assert standin_calls(ecr_public) == 1
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "ecrtui.core.secret_reader" in imported
+    slow = {name for name in imported if name.split(".")[0] in ("keyring", "secretstorage", "cryptography", "logging")}
+    assert not slow, f"the cached get imported {sorted(slow)}"
+
+
+def test_with_a_hung_secret_service_get_asks_aws_within_the_deadline(
+    env: Env, ecr_public: EcrPublicStandin, hanging_secret_service: SecretServiceSession
+) -> None:
+    use_secret_service(env, hanging_secret_service)
+    use_ecr_standin(env, ecr_public)
+    started = time.monotonic()
+    result = helper(env, "get", HOST)
+    assert served(result)["Secret"] == "123456789012-auth-token"
+    assert time.monotonic() - started < 8, "python start-up, 2 s for the keyring (once), the token from the stand-in"
+    assert "did not answer within 2 s" in helper_log(env)
+
+
 def test_a_miss_is_fetched_cached_then_served_from_the_cache(env: Env, ecr_public: EcrPublicStandin) -> None:
     """No profiles file: account and region come from the hostname, the default credentials."""
     use_file_keyring(env)

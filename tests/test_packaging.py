@@ -83,6 +83,7 @@ PACKAGE_FILES = [
     "ecrtui/core/proxy.py",
     "ecrtui/core/refresh.py",
     "ecrtui/core/registry.py",
+    "ecrtui/core/secret_reader.py",
     "ecrtui/core/secret_service.py",
     "ecrtui/core/tokens.py",
     "ecrtui/core/diagnose/__init__.py",

@@ -118,6 +118,8 @@ def _unavailable(error: BaseException) -> CacheUnavailable:
     """A keyring exception as the one error the rest of ecrtui handles."""
     if isinstance(error, CacheUnavailable):
         return error
+    if importlib.util.find_spec("keyring") is None:  # the fast Secret Service reader's own errors
+        return CacheUnavailable(f"the keyring failed: {type(error).__name__}", reason=CacheUnavailable.FAILED)
     from keyring import errors
 
     detail = str(error).strip() or type(error).__name__
@@ -273,6 +275,23 @@ def open_backend(
         with suppress(OSError):  # the backend reports an unusable folder itself, as a cache problem
             make_private_folders(Path(file_path).parent)
     return backend
+
+
+def open_fast_reader(environ: Mapping[str, str], *, timeout: float = KEYRING_TIMEOUT_SECONDS) -> TokenCache | None:
+    """A read-only cache over the Secret Service without keyring, where keyring would
+    choose its Secret Service backend with its defaults (Linux, a session bus, neither
+    PYTHON_KEYRING_BACKEND nor a keyringrc.cfg); else None. Its reads fail with
+    CacheUnavailable (reason TIMEOUT for a hung service) where keyring must take over."""
+    if _native_backend(environ) != _NATIVE_BACKENDS["linux"] or environ.get("PYTHON_KEYRING_BACKEND", "").strip():
+        return None
+    config_home = environ.get("XDG_CONFIG_HOME") or os.path.join(environ.get("HOME") or str(Path.home()), ".config")
+    if os.path.exists(os.path.join(config_home, "python_keyring", "keyringrc.cfg")):
+        return None
+    try:
+        from ecrtui.core.secret_reader import SecretServiceReader
+    except ImportError:
+        return None
+    return TokenCache(SecretServiceReader(), timeout=timeout)  # type: ignore[arg-type]
 
 
 def state_dir(environ: Mapping[str, str] | None = None) -> Path:
