@@ -18,9 +18,10 @@ esac
 
 # Every binary a test asks for (tests/conftest.py require_binary), and its package.
 APT_PACKAGES=(docker-registry skopeo podman buildah tinyproxy gnome-keyring dbus-x11 apache2-utils
-              libsecret-tools tmux golang-docker-credential-helpers pass gnupg)
+              libsecret-tools tmux golang-docker-credential-helpers pass gnupg docker.io)
 BINARIES=(docker-registry skopeo podman buildah tinyproxy gnome-keyring-daemon dbus-daemon dbus-run-session
-          htpasswd secret-tool tmux node docker-credential-pass docker-credential-secretservice pass gpg)
+          htpasswd secret-tool tmux node docker-credential-pass docker-credential-secretservice pass gpg
+          dockerd docker)
 if [ "$mode" = bench ]; then
   APT_PACKAGES+=(amazon-ecr-credential-helper)  # the Go helper the benchmarks compare with
   BINARIES+=(docker-credential-ecr-login)
