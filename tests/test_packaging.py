@@ -41,6 +41,7 @@ PACKAGE_FILES = [
     "ecrtui/tui/wording.py",
     "ecrtui/cli/discover.py",
     "ecrtui/cli/sso.py",
+    "ecrtui/core/clock.py",
     "ecrtui/core/discover.py",
     "ecrtui/core/sso.py",
     "ecrtui/core/sso_cache.py",
