@@ -55,7 +55,7 @@ def test_headless_modules_never_load_textual() -> None:
         *modules_of(ecrtui.cli),
         *modules_of(ecrtui.core),
     ]
-    assert {"ecrtui.core.login", "ecrtui.core.writers.authfile", "ecrtui.cli.render"} <= set(modules)
+    assert {"ecrtui.core.engine", "ecrtui.core.writers.authfile", "ecrtui.cli.render"} <= set(modules)
     assert "textual" not in loaded_after_import(*modules)
 
 
@@ -126,7 +126,7 @@ def test_the_static_check_sees_every_form_of_import() -> None:
     )
     names = imported_modules(source, package_of(CORE / "writers" / "authfile.py"))
     assert {"ecrtui.core.cli.render", "ecrtui.core.writers.models"} <= names
-    names = imported_modules(source, package_of(CORE / "login.py"))
+    names = imported_modules(source, package_of(CORE / "engine.py"))
     assert {"ecrtui.cli.render", "ecrtui.core.models"} <= names
     assert forbidden_for_core(names) == {
         "ecrtui.tui.app",

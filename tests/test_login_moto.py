@@ -18,7 +18,7 @@ from conftest import Env, run_cli, set_standin_mode
 
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.config import ProfilesFile
-from ecrtui.core.login import LoginEngine
+from ecrtui.core.engine import LoginEngine
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
 from ecrtui.standins.ecr_public import PUBLIC_TARGET, EcrPublicStandin
 
@@ -144,7 +144,8 @@ def in_process(env: Env, monkeypatch: pytest.MonkeyPatch) -> Env:
 
 def test_registry_ids_go_to_aws_in_chunks_of_at_most_ten(in_process: Env) -> None:
     """The engine's own client is watched through botocore's event system (the factory
-    hands every caller the same client), and the calls really reach moto."""
+    hands every caller with the same profile settings the same shared client), and the
+    calls really reach moto."""
     env = in_process
     factory = ClientFactory(AwsSettings(environ=dict(env.vars)))
     sent: list[list[str]] = []
@@ -152,7 +153,8 @@ def test_registry_ids_go_to_aws_in_chunks_of_at_most_ten(in_process: Env) -> Non
     def record(params: dict[str, Any], **_: Any) -> None:
         sent.append(list(params.get("registryIds", [])))
 
-    factory.client("ecr", "us-east-1").meta.events.register("provide-client-params.ecr.GetAuthorizationToken", record)
+    client = factory.shared_client("ecr", "us-east-1", connections=4)
+    client.meta.events.register("provide-client-params.ecr.GetAuthorizationToken", record)
     selection = Selection(region="us-east-1", registries=" ".join(TWENTY_THREE))
     registries = plan_registries(
         choose_targets(ProfilesFile(), selection), ProfilesFile().defaults, (), environ=env.vars

@@ -16,6 +16,7 @@ from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.core import written
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.config import ProfilesFile, discover_aws_profiles, load_profiles
+from ecrtui.core.engine import LoginEngine, logout
 from ecrtui.core.errors import EcrtuiError, UsageError
 from ecrtui.core.github import (
     STATE_LEASE,
@@ -29,7 +30,6 @@ from ecrtui.core.github import (
     state_hosts,
     username_output,
 )
-from ecrtui.core.login import LoginEngine, logout
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginResult, Registry
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
 from ecrtui.core.proxy import check_proxy_url, redact

@@ -22,6 +22,7 @@ from ecrtui import __version__
 from ecrtui.core.errors import AwsError
 from ecrtui.core.proxy import proxy_for, redact
 from ecrtui.core.sanitize import remember_environment, remember_secret, remember_url
+from ecrtui.core.shared_clients import PLACEHOLDER, SharedClient, prepare, settings_key
 
 if TYPE_CHECKING:
     import botocore.session
@@ -143,6 +144,24 @@ class ClientFactory:
             lambda: self._make_client(service, region, profile, self.credentials(profile, role_arn)),
         )
 
+    def shared_client(
+        self,
+        service: str,
+        region: str,
+        profile: str | None = None,
+        role_arn: str | None = None,
+        *,
+        connections: int = 0,
+    ) -> SharedClient:
+        """A client for calls signed with the credentials of (profile, role), built once
+        per (service, region, profile settings) and shared by every profile that differs
+        only in its credentials; a pool of at least `connections` for the callers'
+        threads. Operations only (no paginators)."""
+        credentials = self.credentials(profile, role_arn)
+        key = ("shared", service, region, settings_key(self.session(profile).get_scoped_config()), connections)
+        client = self._once(key, lambda: prepare(self._make_client(service, region, profile, PLACEHOLDER, connections)))
+        return SharedClient(client, credentials)
+
     def anonymous_client(self, service: str, region: str) -> Any:
         """An unsigned client (IAM Identity Center's sso-oidc and sso portal calls carry
         their own tokens), with this factory's retries, timeouts, proxy and connection pool."""
@@ -159,10 +178,13 @@ class ClientFactory:
             client = session.create_client(service, region_name=region, config=Config(signature_version=UNSIGNED))
         return str(client.meta.endpoint_url)
 
-    def _make_client(self, service: str, region: str, profile: str | None, credentials: Any) -> Any:
+    def _make_client(
+        self, service: str, region: str, profile: str | None, credentials: Any, connections: int = 0
+    ) -> Any:
         from botocore.config import Config
 
         settings = self.settings
+        pool = max(settings.max_pool_connections, connections)
 
         def build(proxies: dict[str, str]) -> Any:
             config = Config(
@@ -170,7 +192,7 @@ class ClientFactory:
                 connect_timeout=settings.timeout,
                 read_timeout=settings.timeout,
                 proxies=proxies,
-                max_pool_connections=settings.max_pool_connections,
+                max_pool_connections=pool,
             )
             keys: dict[str, Any] = {}
             if credentials is None:

@@ -120,7 +120,7 @@ def settings_for(defaults: Defaults, environ: Mapping[str, str]) -> AwsSettings:
 def fetch_token(registry: Registry, settings: AwsSettings) -> Token:
     """A fresh token for `registry`; AwsError (with a remediation) when AWS says no."""
     from ecrtui.core.aws import ClientFactory
-    from ecrtui.core.login import LoginEngine
+    from ecrtui.core.engine import LoginEngine
 
     engine = LoginEngine(ClientFactory(settings), jobs=1, writers=lambda names: ())
     [result] = engine.login([registry])

@@ -21,8 +21,8 @@ from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.cache import CacheEntry, CacheUnavailable, LoginCache, identity_key, open_cache
 from ecrtui.core.config import AwsProfile, Defaults, discover_aws_profiles, load_profiles
 from ecrtui.core.diagnose import Check, DoctorPlan, TargetReport, run_doctor
+from ecrtui.core.engine import LoginEngine, logout
 from ecrtui.core.errors import EcrtuiError
-from ecrtui.core.login import LoginEngine, logout
 from ecrtui.core.models import WRITER_NAMES, LoginEvent, LoginResult, Registry, Target
 from ecrtui.core.plan import plan_registries
 from ecrtui.core.registry import RegistryType

@@ -31,8 +31,9 @@ TokenSink = Callable[[Registry, Token], None]
 
 
 @dataclass(frozen=True)
-class Call:
-    """One GetAuthorizationToken call and the registries it serves."""
+class TokenBatch:
+    """A token batch: the registries one GetAuthorizationToken call serves (same credentials,
+    region and type; at most 10 IDs)."""
 
     registries: tuple[Registry, ...]
 
@@ -49,27 +50,29 @@ def group_key(registry: Registry) -> tuple[object, ...]:
     return (registry.profile, registry.role_arn, registry.region, registry.type)
 
 
-def plan_calls(registries: Iterable[Registry]) -> list[Call]:
+def plan_batches(registries: Iterable[Registry]) -> list[TokenBatch]:
     """Group by credentials and region; split each group's IDs into chunks of 10. The
     caller's default registry (no ID) needs a call of its own; public needs exactly one."""
     groups: dict[tuple[object, ...], list[Registry]] = {}
     for registry in registries:
         groups.setdefault(group_key(registry), []).append(registry)
-    calls: list[Call] = []
+    batches: list[TokenBatch] = []
     for members in groups.values():
         if members[0].type is RegistryType.PUBLIC:
-            calls.append(Call(tuple(members)))
+            batches.append(TokenBatch(tuple(members)))
             continue
         with_id = [r for r in members if r.account_id]
         without_id = [r for r in members if not r.account_id]
-        calls.extend(Call(tuple(with_id[i : i + MAX_IDS_PER_CALL])) for i in range(0, len(with_id), MAX_IDS_PER_CALL))
+        batches.extend(
+            TokenBatch(tuple(with_id[i : i + MAX_IDS_PER_CALL])) for i in range(0, len(with_id), MAX_IDS_PER_CALL)
+        )
         if without_id:
-            calls.append(Call(tuple(without_id)))
-    return calls
+            batches.append(TokenBatch(tuple(without_id)))
+    return batches
 
 
 class LoginEngine:
-    """Runs calls in parallel (bounded by `jobs`) and writes what comes back."""
+    """Runs token batches in parallel (bounded by `jobs`) and writes what comes back."""
 
     def __init__(
         self,
@@ -89,23 +92,25 @@ class LoginEngine:
         self._batches = _WriteBatches()
 
     def login(self, registries: Sequence[Registry]) -> list[LoginResult]:
-        calls = plan_calls(registries)
+        batches = plan_batches(registries)
         results: dict[Registry, LoginResult] = {}
-        if calls:
-            with ThreadPoolExecutor(max_workers=min(self.jobs, len(calls)), thread_name_prefix="ecrtui-login") as pool:
-                for call_results in pool.map(self._run_call, calls):
-                    for result in call_results:
+        if batches:
+            with ThreadPoolExecutor(
+                max_workers=min(self.jobs, len(batches)), thread_name_prefix="ecrtui-login"
+            ) as pool:
+                for batch_results in pool.map(self._run_batch, batches):
+                    for result in batch_results:
                         results[result.registry] = result
         return [results[r] for r in registries]
 
-    def _run_call(self, call: Call) -> list[LoginResult]:
-        for registry in call.registries:
+    def _run_batch(self, batch: TokenBatch) -> list[LoginResult]:
+        for registry in batch.registries:
             self.on_event(LoginStarted(registry))
         try:
-            results = self._fetch_and_write(call)
+            results = self._fetch_and_write(batch)
         except Exception as error:  # a bug or an unexpected answer: report it, keep the others
-            failure = self._as_error(error, call.first)
-            results = [_failed(r, failure) for r in call.registries]
+            failure = self._as_error(error, batch.first)
+            results = [_failed(r, failure) for r in batch.registries]
         for result in results:
             self.on_event(LoginFinished(result))
         return results
@@ -118,19 +123,23 @@ class LoginEngine:
         )
         return translate(error, action=action, profile=registry.profile, settings=self.factory.settings)
 
-    def _fetch_and_write(self, call: Call) -> list[LoginResult]:
-        first = call.first
+    def _fetch_and_write(self, batch: TokenBatch) -> list[LoginResult]:
+        first = batch.first
         try:
             if first.type is RegistryType.PUBLIC:
-                client = self.factory.client("ecr-public", first.region, first.profile, first.role_arn)
+                client = self.factory.shared_client(
+                    "ecr-public", first.region, first.profile, first.role_arn, connections=self.jobs
+                )
                 token = public_token(client)
-                tokens: dict[Registry, Token | EcrtuiError] = {r: token for r in call.registries}
+                tokens: dict[Registry, Token | EcrtuiError] = {r: token for r in batch.registries}
             else:
-                client = self.factory.client("ecr", first.region, first.profile, first.role_arn)
-                tokens = _match(call, private_tokens(client, call.account_ids, first.region))
+                client = self.factory.shared_client(
+                    "ecr", first.region, first.profile, first.role_arn, connections=self.jobs
+                )
+                tokens = _match(batch, private_tokens(client, batch.account_ids, first.region))
         except Exception as error:
             failure = self._as_error(error, first)
-            return [_failed(r, failure) for r in call.registries]
+            return [_failed(r, failure) for r in batch.registries]
         stored: list[tuple[Registry, Token]] = []
         results: dict[Registry, LoginResult] = {}
         for registry, answer in tokens.items():
@@ -141,7 +150,7 @@ class LoginEngine:
                 stored.append((registry, dataclasses.replace(answer, host=host)))
         for registry, token in stored:
             results[registry] = self._write(registry, token)
-        return [results[r] for r in call.registries]
+        return [results[r] for r in batch.registries]
 
     def _write(self, registry: Registry, token: Token) -> LoginResult:
         written: list[str] = []
@@ -218,18 +227,18 @@ class _WriteBatches:
         queue.write(token)
 
 
-def _match(call: Call, tokens: list[Token]) -> dict[Registry, Token | EcrtuiError]:
-    """Pair each registry of a call with the token issued for its account, never by
+def _match(batch: TokenBatch, tokens: list[Token]) -> dict[Registry, Token | EcrtuiError]:
+    """Pair each registry of a batch with the token issued for its account, never by
     position: a token filed under another account's host would be a wrong password, or
     one a hostile endpoint chose. The caller's default registry (no ID) takes the only
     token; so does a lone registry whose answer names no account (a custom endpoint)."""
     by_account = {t.account_id: t for t in tokens if t.account_id}
     matched: dict[Registry, Token | EcrtuiError] = {}
-    for registry in call.registries:
+    for registry in batch.registries:
         if registry.account_id in by_account:
             matched[registry] = by_account[registry.account_id]
         elif (
-            len(call.registries) == 1
+            len(batch.registries) == 1
             and len(tokens) == 1
             and (registry.account_id is None or tokens[0].account_id is None)
         ):
