@@ -11,7 +11,6 @@ markers; the notes around them are kept).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import os
 import shlex
@@ -23,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks._common import Options, Section, machine
+from ecrtui.core.clock import utc_now
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -63,7 +63,7 @@ def record(sections: Sequence[Section], command: str, extra: dict[str, str], sec
     lines = [
         BEGIN,
         "",
-        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC with `{command}` "
+        f"Measured {utc_now():%Y-%m-%d %H:%M} UTC with `{command}` "
         f"({seconds / 60:.1f} minutes in all).",
         "",
         "| machine | |",

@@ -21,7 +21,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ecrtui.core.aws import AwsSettings
-from ecrtui.core.cache import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry, utc_now
+from ecrtui.core.cache import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry
+from ecrtui.core.clock import UTC, utc_now
 from ecrtui.core.config import Defaults, ProfilesFile, discover_aws_profiles
 from ecrtui.core.errors import AwsError, EcrtuiError
 from ecrtui.core.models import Registry, Token
@@ -138,7 +139,7 @@ def ecr_token_expiry(secret: str) -> dt.datetime | None:
     seconds), or None when the secret is not such a token."""
     try:
         document = json.loads(base64.b64decode(secret + "=" * (-len(secret) % 4), validate=True))
-        return dt.datetime.fromtimestamp(int(document["expiration"]), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(document["expiration"]), UTC)
     except (ValueError, TypeError, KeyError, OverflowError, OSError):
         return None
 
