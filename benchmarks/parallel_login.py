@@ -31,6 +31,7 @@ from benchmarks._common import (
     Options,
     Section,
     Table,
+    Timing,
     environment,
     interleaved,
     median,
@@ -43,6 +44,10 @@ from benchmarks._standins import Layout, Registry, StandIns, Workspace, scratch
 
 LATENCY = 0.15
 LAYOUT = Layout(targets=8, regions=5)
+ONE = "ecrtui, 1 registry"
+DEFAULT = "ecrtui, 40 registries (default --jobs 64)"
+ALL_IN_FLIGHT = "ecrtui, 40 registries (--jobs 40)"
+SEQUENTIAL = "sequential loop, same process, 40 registries"
 
 
 def ecrtui_login(workspace: Workspace, *extra: str) -> Callable[[], None]:
@@ -152,7 +157,7 @@ def probed() -> Iterator[_Probe]:
     restore = [
         probe.wrap(botocore.session.Session, "__init__", "botocore Session() (one per profile)"),
         probe.wrap(botocore.session.Session, "get_credentials", "credentials (one per profile)"),
-        probe.wrap(botocore.session.Session, "create_client", "create_client (one per group)"),
+        probe.wrap(botocore.session.Session, "create_client", "create_client (one per region: shared by the profiles)"),
         probe.wrap(botocore.client.BaseClient, "_make_api_call", "GetAuthorizationToken (150 ms away)"),
         probe.wrap(AuthFileWriter, "write", "docker config writes"),
     ]
@@ -185,9 +190,9 @@ def breakdown(run: Callable[[], None], runs: int) -> Table:
     return table
 
 
-def run(options: Options) -> Section:
-    section = Section("parallel_login", "1. Parallel login: 40 registries, 8 profiles x 5 regions, 150 ms per AWS call")
-    started = time.perf_counter()
+def _measure(options: Options, section: Section) -> tuple[dict[str, Timing], int]:
+    """Every variant's timings, and the calls the proxy saw for one run of the 40; the
+    instrumented breakdown goes into `section`."""
     root = scratch("parallel")
     aws = str(awscli())
     try:
@@ -197,10 +202,10 @@ def run(options: Options) -> Section:
             registry = Registry(root / "registry")
             try:
                 names = {
-                    "ecrtui, 1 registry": ecrtui_login(one),
-                    "ecrtui, 40 registries (default --jobs 64)": ecrtui_login(many),
-                    "ecrtui, 40 registries (--jobs 40)": ecrtui_login(many, "--jobs", "40"),
-                    "sequential loop, same process, 40 registries": sequential_loop(many),
+                    ONE: ecrtui_login(one),
+                    DEFAULT: ecrtui_login(many),
+                    ALL_IN_FLIGHT: ecrtui_login(many, "--jobs", "40"),
+                    SEQUENTIAL: sequential_loop(many),
                 }
                 standins.clear()
                 times = interleaved(names, options.runs)
@@ -208,9 +213,7 @@ def run(options: Options) -> Section:
                 ecrtui_login(many, "--jobs", "40")()
                 calls = standins.token_calls()
                 slow = {
-                    "awscli get-login-password | " + login_tool() + " loop, 40 registries": awscli_loop(
-                        many, registry, aws
-                    )
+                    f"awscli get-login-password | {login_tool()} loop, 40 registries": awscli_loop(many, registry, aws)
                 }
                 times.update(interleaved(slow, options.slow_runs, warmup=False))
                 section.tables.append(breakdown(ecrtui_login(many, "--jobs", "40"), 3 if not options.quick else 1))
@@ -218,21 +221,15 @@ def run(options: Options) -> Section:
                 registry.close()
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    return times, calls
 
-    one_s = median(times["ecrtui, 1 registry"].wall)
-    table = Table(
-        f"Wall time, seconds: median (min-max) of {options.runs} runs "
-        f"({options.slow_runs} for the awscli loop), 150 ms per AWS call",
-        ("variant", "wall time (s)", "x ecrtui 1 registry", "ecrtui --jobs 40 is faster by", "CPU (s)"),
-    )
-    fast = median(times["ecrtui, 40 registries (--jobs 40)"].wall)
-    for name, timing in times.items():
-        wall = median(timing.wall)
-        table.add(name, spread(timing.wall), ratio(wall, one_s), ratio(wall, fast), f"{median(timing.cpu):.3f}")
-    section.tables.insert(0, table)
-    default = median(times["ecrtui, 40 registries (default --jobs 64)"].wall)
-    sequential = median(times["sequential loop, same process, 40 registries"].wall)
-    section.goals += [
+
+def _goals(times: dict[str, Timing]) -> list[Goal]:
+    one_s = median(times[ONE].wall)
+    fast = median(times[ALL_IN_FLIGHT].wall)
+    default = median(times[DEFAULT].wall)
+    sequential = median(times[SEQUENTIAL].wall)
+    return [
         Goal(
             "40 registries in at most 1.5x the wall time of 1 (every group in flight: --jobs 40)",
             fast <= 1.5 * one_s,
@@ -254,6 +251,24 @@ def run(options: Options) -> Section:
             f"{sequential:.3f} s vs {default:.3f} s: {sequential / default:.2f}x",
         ),
     ]
+
+
+def run(options: Options) -> Section:
+    section = Section("parallel_login", "1. Parallel login: 40 registries, 8 profiles x 5 regions, 150 ms per AWS call")
+    started = time.perf_counter()
+    times, calls = _measure(options, section)
+    one_s = median(times[ONE].wall)
+    fast = median(times[ALL_IN_FLIGHT].wall)
+    table = Table(
+        f"Wall time, seconds: median (min-max) of {options.runs} runs "
+        f"({options.slow_runs} for the awscli loop), 150 ms per AWS call",
+        ("variant", "wall time (s)", "x ecrtui 1 registry", "ecrtui --jobs 40 is faster by", "CPU (s)"),
+    )
+    for name, timing in times.items():
+        wall = median(timing.wall)
+        table.add(name, spread(timing.wall), ratio(wall, one_s), ratio(wall, fast), f"{median(timing.cpu):.3f}")
+    section.tables.insert(0, table)
+    section.goals += _goals(times)
     section.notes.append(
         f"GetAuthorizationToken calls seen at the proxy for one ecrtui run of 40 registries: {calls} "
         f"(one per (profile, region) group). Baseline: {awscli_version()}, `{login_tool()}` against the "
