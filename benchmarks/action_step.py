@@ -151,6 +151,28 @@ def parity(root: Path, standins: StandIns, ours: Path) -> list[str]:
     return differences
 
 
+def _table(times: dict[str, list[tuple[float, float]]], runs: int) -> Table:
+    """Each step's wall and CPU time beside the upstream Action's."""
+    python = subprocess.run([plain_python(), "--version"], capture_output=True, text=True).stdout.strip()
+    table = Table(
+        f"One step logging into two registries, every AWS call {LATENCY * 1000:.0f} ms away; "
+        f"median (min-max) of {runs} interleaved runs; ecrtui with {python}",
+        ("step", "wall s", "cpu s", "wall vs upstream", "cpu vs upstream"),
+    )
+    labels = {
+        "upstream": "upstream Action 2.1.7 (node dist/index.js)",
+        "fresh": "ecrtui action, fresh runner (committed bundle, its bytecode included)",
+        "fresh-src": "ecrtui action, fresh runner, bundle without bytecode (not shipped)",
+        "warm": "ecrtui action, warm (second step of a job)",
+    }
+    base_wall = median([w for w, _ in times["upstream"]])
+    base_cpu = median([c for _, c in times["upstream"]])
+    for name, label in labels.items():
+        walls, cpus = [w for w, _ in times[name]], [c for _, c in times[name]]
+        table.add(label, spread(walls), spread(cpus), ratio(median(walls), base_wall), ratio(median(cpus), base_cpu))
+    return table
+
+
 def run(options: Options) -> Section:
     section = Section("action_step", "6. The GitHub Action's step, side by side with the upstream Action")
     started = time.perf_counter()
@@ -184,24 +206,8 @@ def run(options: Options) -> Section:
             differences = parity(root, standins, committed_action(root / "parity-action"))
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    python = subprocess.run([plain_python(), "--version"], capture_output=True, text=True).stdout.strip()
-    table = Table(
-        f"One step logging into two registries, every AWS call {LATENCY * 1000:.0f} ms away; "
-        f"median (min-max) of {runs} interleaved runs; ecrtui with {python}",
-        ("step", "wall s", "cpu s", "wall vs upstream", "cpu vs upstream"),
-    )
-    labels = {
-        "upstream": "upstream Action 2.1.7 (node dist/index.js)",
-        "fresh": "ecrtui action, fresh runner (committed bundle, its bytecode included)",
-        "fresh-src": "ecrtui action, fresh runner, bundle without bytecode (not shipped)",
-        "warm": "ecrtui action, warm (second step of a job)",
-    }
+    section.tables.append(_table(times, runs))
     base_wall = median([w for w, _ in times["upstream"]])
-    base_cpu = median([c for _, c in times["upstream"]])
-    for name, label in labels.items():
-        walls, cpus = [w for w, _ in times[name]], [c for _, c in times[name]]
-        table.add(label, spread(walls), spread(cpus), ratio(median(walls), base_wall), ratio(median(cpus), base_cpu))
-    section.tables.append(table)
     fresh_ratio = median([w for w, _ in times["fresh"]]) / base_wall
     warm_ratio = median([w for w, _ in times["warm"]]) / base_wall
     section.goals.append(

@@ -96,6 +96,29 @@ def import_profile(workspace: Workspace) -> Table:
     return table
 
 
+def _variants(aws: str, workspace: Workspace, registry: Registry) -> dict[str, Callable[[], None]]:
+    """ecrtui, the baseline pipeline, its two parts, and two floors, by name (ecrtui first,
+    the baseline second: the goal compares those two)."""
+    profile = "--profile bench000 --region us-east-1"
+    baseline = f"set -euo pipefail; {aws} ecr get-login-password {profile} | {login_command(registry.host)}"
+    return {
+        "ecrtui --headless --target cold": _child([str(ECRTUI), "--headless", "--target", "cold"], workspace),
+        f"aws ecr get-login-password | {login_tool()} --password-stdin": _child(["bash", "-c", baseline], workspace),
+        "  part: aws ecr get-login-password alone": _child(
+            [aws, "ecr", "get-login-password", *profile.split()], workspace
+        ),
+        f"  part: {login_tool()} alone (password on stdin)": _child(
+            ["bash", "-c", f"echo {PASSWORD} | {login_command(registry.host)}"], workspace
+        ),
+        "  floor: python -c pass (the venv's interpreter)": _child(
+            [sys.executable, "-c", "pass"], workspace, reset=False
+        ),
+        "  floor: python -c 'import botocore.session'": _child(
+            [sys.executable, "-c", "import botocore.session"], workspace, reset=False
+        ),
+    }
+
+
 def run(options: Options) -> Section:
     section = Section("cold_start", "3. Cold start: one registry, process start to credentials written")
     started = time.perf_counter()
@@ -106,28 +129,7 @@ def run(options: Options) -> Section:
             registry = Registry(root / "registry")
             try:
                 workspace = _workspace(root / "ws", standins, registry)
-                profile = "--profile bench000 --region us-east-1"
-                baseline = f"set -euo pipefail; {aws} ecr get-login-password {profile} | {login_command(registry.host)}"
-                variants = {
-                    "ecrtui --headless --target cold": _child(
-                        [str(ECRTUI), "--headless", "--target", "cold"], workspace
-                    ),
-                    f"aws ecr get-login-password | {login_tool()} --password-stdin": _child(
-                        ["bash", "-c", baseline], workspace
-                    ),
-                    "  part: aws ecr get-login-password alone": _child(
-                        [aws, "ecr", "get-login-password", *profile.split()], workspace
-                    ),
-                    f"  part: {login_tool()} alone (password on stdin)": _child(
-                        ["bash", "-c", f"echo {PASSWORD} | {login_command(registry.host)}"], workspace
-                    ),
-                    "  floor: python -c pass (the venv's interpreter)": _child(
-                        [sys.executable, "-c", "pass"], workspace, reset=False
-                    ),
-                    "  floor: python -c 'import botocore.session'": _child(
-                        [sys.executable, "-c", "import botocore.session"], workspace, reset=False
-                    ),
-                }
+                variants = _variants(aws, workspace, registry)
                 times = interleaved(variants, options.runs)
                 _child([str(ECRTUI), "--headless", "--target", "cold"], workspace)()
                 ecrtui_opens = _opens_registry(workspace, registry)
