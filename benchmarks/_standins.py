@@ -57,7 +57,7 @@ REGIONS = (
 def _serve() -> None:
     """Run moto (a process of its own) and the proxy; answer commands until stdin closes."""
     sys.path.insert(0, str(SUPPORT))
-    from faultproxy import Fault, FaultProxy  # type: ignore[import-not-found]
+    from faultproxy import Fault, FaultProxy
 
     port = free_port()
     # moto in its own process: its request handling (a few ms of CPU per call) must not
@@ -140,7 +140,7 @@ class StandIns:
 
     def requests(self) -> list[tuple[float, str | None, str | None]]:
         """(arrival time, region, X-Amz-Target) of every request since the last clear."""
-        return [tuple(r) for r in self._ask(op="seen")["requests"]]  # type: ignore[misc]
+        return [(float(at), region, target) for at, region, target in self._ask(op="seen")["requests"]]
 
     def token_calls(self) -> int:
         return sum(1 for _, _, target in self.requests() if target and target.endswith("GetAuthorizationToken"))

@@ -16,8 +16,22 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-from benchmarks._common import Goal, Options, Section, Table, environment, interleaved, median, run_child
+from benchmarks._common import (
+    ChildRun,
+    Goal,
+    Options,
+    Section,
+    Table,
+    Timing,
+    environment,
+    interleaved,
+    median,
+    run_child,
+)
 from benchmarks._standins import scratch
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.discover import DEFAULT_JOBS, discover, discover_sequentially
@@ -28,6 +42,8 @@ from ecrtui.standins.identity_center import IdentityCenterStandin, organisation
 ACCOUNTS = 300
 LATENCY = 0.05
 GOAL_SECONDS = 3.0
+PARALLEL = f"ecrtui, --jobs {DEFAULT_JOBS}"
+SEQUENTIAL = "sequential (as the AWS CLI)"
 
 
 def _sign_in(server: IdentityCenterStandin, env: dict[str, str]) -> None:
@@ -42,13 +58,62 @@ def _sign_in(server: IdentityCenterStandin, env: dict[str, str]) -> None:
         approver.join()
 
 
-def run(options: Options) -> Section:
-    section = Section(
-        "discover", f"6. Discovery: {ACCOUNTS} Identity Center accounts, {LATENCY * 1000:.0f} ms per call"
-    )
-    started = time.perf_counter()
+Found = Callable[[ClientFactory], list[Any]]
+
+
+@dataclass
+class _Runs:
+    """What the runs measured: in-process timings, the peak calls in flight of each way,
+    and the fresh-process runs at the default bound and at twice it."""
+
+    times: dict[str, Timing] = field(default_factory=dict)
+    peaks: dict[str, int] = field(default_factory=dict)
+    children: list[ChildRun] = field(default_factory=list)
+    child_peak: int = 0
+    wide: ChildRun | None = None
+    wide_peak: int = 0
+    roles: int = 0
+
+
+def _in_process(server: IdentityCenterStandin, env: dict[str, str], runs: int, slow_runs: int, out: _Runs) -> None:
+    def measured(name: str, action: Found) -> Callable[[], None]:
+        def run_once() -> None:
+            server.state.reset_stats()
+            with environment(env):
+                factory = ClientFactory(AwsSettings(environ=env, max_attempts=5, max_pool_connections=DEFAULT_JOBS))
+                found = action(factory)
+            assert len(found) == ACCOUNTS, len(found)
+            out.peaks[name] = max(out.peaks.get(name, 0), server.state.max_in_flight)
+
+        return run_once
+
+    def config() -> Any:
+        return resolve_config(sso_session="corp", environ=env)
+
+    parallel = measured("parallel", lambda f: list(discover(config(), f, environ=env)))
+    sequential = measured("sequential", lambda f: list(discover_sequentially(config(), f, environ=env)))
+    out.times.update(interleaved({PARALLEL: parallel}, runs, warmup=False))
+    out.times.update(interleaved({SEQUENTIAL: sequential}, slow_runs, warmup=False))
+
+
+def _fresh_processes(server: IdentityCenterStandin, env: dict[str, str], runs: int, out: _Runs) -> None:
+    argv = [sys.executable, "-m", "ecrtui", "discover", "--sso-session", "corp", "--output", "json"]
+    for _ in range(runs):
+        server.state.reset_stats()
+        out.children.append(run_child(argv, env))
+        out.child_peak = max(out.child_peak, server.state.max_in_flight)
+    wider = []  # a wider bound, to show where the time goes on a loaded machine
+    for _ in range(runs):
+        server.state.reset_stats()
+        wider.append(run_child([*argv, "--jobs", str(2 * DEFAULT_JOBS)], env))
+    out.wide_peak = server.state.max_in_flight
+    out.wide = sorted(wider, key=lambda c: c.seconds)[len(wider) // 2]
+
+
+def _measure(options: Options) -> _Runs:
     root = scratch("discover")
     runs = 1 if options.quick else 3
+    out = _Runs()
     try:
         with IdentityCenterStandin(organisation(ACCOUNTS), interval=0) as server:
             (root / ".aws").mkdir()
@@ -64,110 +129,67 @@ def run(options: Options) -> Section:
             }
             _sign_in(server, env)
             server.state.delay = LATENCY
-            roles = sum(len(a.roles) for a in server.state.accounts.values())
-            peaks: dict[str, int] = {}
-
-            def measured(name: str, action: object) -> object:
-                def run_once() -> None:
-                    server.state.reset_stats()
-                    with environment(env):
-                        factory = ClientFactory(
-                            AwsSettings(environ=env, max_attempts=5, max_pool_connections=DEFAULT_JOBS)
-                        )
-                        found = action(factory)  # type: ignore[operator]
-                    assert len(found) == ACCOUNTS, len(found)
-                    peaks[name] = max(peaks.get(name, 0), server.state.max_in_flight)
-
-                return run_once
-
-            times = interleaved(
-                {
-                    f"ecrtui, --jobs {DEFAULT_JOBS}": measured(
-                        "parallel",
-                        lambda f: discover(resolve_config(sso_session="corp", environ=env), f, environ=env),
-                    ),
-                },
-                runs,
-                warmup=False,
-            )
-            sequential = interleaved(
-                {
-                    "sequential (as the AWS CLI)": measured(
-                        "sequential",
-                        lambda f: discover_sequentially(
-                            resolve_config(sso_session="corp", environ=env), f, environ=env
-                        ),
-                    )
-                },
-                1 if options.quick else options.slow_runs,
-                warmup=False,
-            )
-            argv = [sys.executable, "-m", "ecrtui", "discover", "--sso-session", "corp", "--output", "json"]
-            children = []
-            child_peak = 0
-            for _ in range(runs):
-                server.state.reset_stats()
-                children.append(run_child(argv, env))
-                child_peak = max(child_peak, server.state.max_in_flight)
-            child = sorted(children, key=lambda c: c.seconds)[len(children) // 2]  # the median run
-            child_accounts = min(len(json.loads(c.stdout)["accounts"]) if c.returncode == 0 else 0 for c in children)
-            wider = []  # a wider bound, to show where the time goes on a loaded machine
-            for _ in range(runs):
-                server.state.reset_stats()
-                wider.append(run_child([*argv, "--jobs", str(2 * DEFAULT_JOBS)], env))
-            wider_peak = server.state.max_in_flight
-            wide = sorted(wider, key=lambda c: c.seconds)[len(wider) // 2]
+            out.roles = sum(len(a.roles) for a in server.state.accounts.values())
+            _in_process(server, env, runs, 1 if options.quick else options.slow_runs, out)
+            _fresh_processes(server, env, runs, out)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    return out
 
-    parallel_wall = median(times[f"ecrtui, --jobs {DEFAULT_JOBS}"].wall)
-    sequential_wall = median(sequential["sequential (as the AWS CLI)"].wall)
+
+def _table(out: _Runs, child: ChildRun) -> Table:
+    assert out.wide is not None
     calls = (ACCOUNTS + 99) // 100 + ACCOUNTS
     table = Table(
-        f"{ACCOUNTS} accounts, {roles} roles, {calls} portal calls at {LATENCY * 1000:.0f} ms: medians "
+        f"{ACCOUNTS} accounts, {out.roles} roles, {calls} portal calls at {LATENCY * 1000:.0f} ms: medians "
         "(in-process CPU includes the stand-in serving the calls)",
         ("way", "wall (s)", "CPU (s)", "peak calls in flight", "floor (s)"),
     )
-    table.add(
-        f"ecrtui (in-process), --jobs {DEFAULT_JOBS}",
-        f"{parallel_wall:.2f}",
-        f"{median(times[f'ecrtui, --jobs {DEFAULT_JOBS}'].cpu):.2f}",
-        peaks["parallel"],
-        f"{calls / DEFAULT_JOBS * LATENCY:.2f}",
-    )
-    table.add(
-        "sequential, as the AWS CLI (in-process)",
-        f"{sequential_wall:.2f}",
-        f"{median(sequential['sequential (as the AWS CLI)'].cpu):.2f}",
-        peaks["sequential"],
-        f"{calls * LATENCY:.2f}",
-    )
+    for label, name, peak, floor in (
+        (f"ecrtui (in-process), --jobs {DEFAULT_JOBS}", PARALLEL, "parallel", f"{calls / DEFAULT_JOBS * LATENCY:.2f}"),
+        ("sequential, as the AWS CLI (in-process)", SEQUENTIAL, "sequential", f"{calls * LATENCY:.2f}"),
+    ):
+        timing = out.times[name]
+        table.add(label, f"{median(timing.wall):.2f}", f"{median(timing.cpu):.2f}", out.peaks[peak], floor)
     table.add(
         "`ecrtui discover --output json`, fresh process",
         f"{child.seconds:.2f}",
         f"{child.cpu_seconds:.2f}",
-        child_peak,
+        out.child_peak,
         "",
     )
     table.add(
         f"`ecrtui discover --output json --jobs {2 * DEFAULT_JOBS}`, fresh process",
-        f"{wide.seconds:.2f}",
-        f"{wide.cpu_seconds:.2f}",
-        wider_peak,
+        f"{out.wide.seconds:.2f}",
+        f"{out.wide.cpu_seconds:.2f}",
+        out.wide_peak,
         f"{calls / (2 * DEFAULT_JOBS) * LATENCY:.2f}",
     )
-    section.tables.append(table)
+    return table
+
+
+def run(options: Options) -> Section:
+    section = Section(
+        "discover", f"6. Discovery: {ACCOUNTS} Identity Center accounts, {LATENCY * 1000:.0f} ms per call"
+    )
+    started = time.perf_counter()
+    out = _measure(options)
+    child = sorted(out.children, key=lambda c: c.seconds)[len(out.children) // 2]  # the median run
+    child_accounts = min(len(json.loads(c.stdout)["accounts"]) if c.returncode == 0 else 0 for c in out.children)
+    parallel_wall = median(out.times[PARALLEL].wall)
+    sequential_wall = median(out.times[SEQUENTIAL].wall)
+    section.tables.append(_table(out, child))
     section.goals.append(
         Goal(
             f"discovery of {ACCOUNTS} accounts under {GOAL_SECONDS:.0f} s with the bound on calls in flight respected",
             child.returncode == 0
             and child_accounts == ACCOUNTS
             and child.seconds < GOAL_SECONDS
-            and peaks["parallel"] <= DEFAULT_JOBS
-            and child_peak <= DEFAULT_JOBS,
+            and out.peaks["parallel"] <= DEFAULT_JOBS
+            and out.child_peak <= DEFAULT_JOBS,
             f"{child.seconds:.2f} s for the command, {parallel_wall:.2f} s in-process "
-            f"({sequential_wall / parallel_wall:.1f}x faster than sequential), peak {max(peaks['parallel'], child_peak)} "
-            f"in flight (bound {DEFAULT_JOBS})",
+            f"({sequential_wall / parallel_wall:.1f}x faster than sequential), peak "
+            f"{max(out.peaks['parallel'], out.child_peak)} in flight (bound {DEFAULT_JOBS})",
         )
     )
     section.seconds = time.perf_counter() - started
