@@ -63,8 +63,7 @@ def record(sections: Sequence[Section], command: str, extra: dict[str, str], sec
     lines = [
         BEGIN,
         "",
-        f"Measured {utc_now():%Y-%m-%d %H:%M} UTC with `{command}` "
-        f"({seconds / 60:.1f} minutes in all).",
+        f"Measured {utc_now():%Y-%m-%d %H:%M} UTC with `{command}` ({seconds / 60:.1f} minutes in all).",
         "",
         "| machine | |",
         "|---|---|",
