@@ -52,7 +52,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Goal:
-    """A target of the issue, with the figure that decides it."""
+    """A target a benchmark checks, with the figure that decides it."""
 
     text: str
     met: bool
