@@ -32,8 +32,8 @@ from conftest import Env, set_standin_mode
 from test_tui_app import DEMO_AWS_CLI, FROZEN_NOW, PROFILES, prepare, seed_cache, settle
 from textual.pilot import Pilot
 
-from ecrtui.core.aws import policy_statement
 from ecrtui.core.diagnose.models import Category, CheckBuilder
+from ecrtui.core.iam_policy import identity_policy
 from ecrtui.standins.ecr_public import EcrPublicStandin
 from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.rows import RegistryRow
@@ -68,7 +68,7 @@ def denied_public_report(row: RegistryRow) -> Diagnosis:
     local = CheckBuilder("public", Category.LOCAL)
     machine = CheckBuilder(None, Category.LOCAL)
     caller = "arn:aws:sts::123456789012:assumed-role/Developer/alice"
-    grant = policy_statement(["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"])
+    grant = identity_policy(["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"])
     checks = (
         config.ok("config.profile", "AWS profile", "no profile named: the default credential chain"),
         config.ok("config.region", "ECR Public region", "ECR Public logins go to us-east-1"),

@@ -19,10 +19,11 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from ecrtui.core.aws import SSO_EXPIRED, is_access_denied, policy_statement, translate
+from ecrtui.core.aws_errors import SSO_EXPIRED, code_and_message, is_access_denied, to_aws_error
 from ecrtui.core.config import AwsProfile
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
+from ecrtui.core.iam_policy import identity_policy
 from ecrtui.core.models import Target
 from ecrtui.core.sso_config import SsoRole
 
@@ -180,7 +181,7 @@ def _unresolved(ctx: DoctorContext, check: CheckBuilder, resolution: Resolution,
         )
     error = resolution.error
     assert error is not None
-    translated = translate(error, action="resolve credentials", profile=profile, settings=ctx.factory.settings)
+    translated = to_aws_error(error, action="resolve credentials", profile=profile, settings=ctx.factory.settings)
     if translated.code == "NoCredentials":
         tried = [
             "environment variables",
@@ -223,7 +224,7 @@ def _assume_failed(
         )
     error = resolution.error
     assert error is not None
-    code, message = _error_code(error)
+    code, message = code_and_message(error)
     if is_access_denied(code, message):
         caller = _base_caller(ctx, target, region)
         return check.fail(
@@ -234,10 +235,10 @@ def _assume_failed(
                 f"attach this policy to {caller or 'the caller'}, and make the trust policy of {role} "
                 "name that principal"
             ),
-            policy=policy_statement(["sts:AssumeRole"], role),
+            policy=identity_policy(["sts:AssumeRole"], role),
             subject=role,
         )
-    translated = translate(error, action="sts:AssumeRole", profile=target.profile, settings=ctx.factory.settings)
+    translated = to_aws_error(error, action="sts:AssumeRole", profile=target.profile, settings=ctx.factory.settings)
     return check.fail(
         "credentials.assume-role",
         "Assume role",
@@ -253,14 +254,6 @@ def _base_caller(ctx: DoctorContext, target: Target, region: str) -> str | None:
     except Exception:  # only for naming the principal in a hint
         return None
     return Identity(str(answer.get("Account", "")), str(answer.get("Arn", ""))).principal_arn
-
-
-def _error_code(error: BaseException) -> tuple[str, str]:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        details = response.get("Error", {})
-        return str(details.get("Code", "")), str(details.get("Message", ""))
-    return "", str(error)
 
 
 # --- SSO -----------------------------------------------------------------------------------------
@@ -393,7 +386,7 @@ def _identity(
         )
     else:
         assert answer.error is not None
-        translated = translate(
+        translated = to_aws_error(
             answer.error, action="sts:GetCallerIdentity", profile=target.profile, settings=ctx.factory.settings
         )
         hint = translated.remediation

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ecrtui.core.iam_policy import identity_policy_by_resource
 from ecrtui.core.sanitize import clean
 
 
@@ -115,13 +116,7 @@ class TargetReport:
                 )
         if not by_resource:
             return None
-        return {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Action": sorted(actions), "Resource": resource}
-                for resource, actions in sorted(by_resource.items())
-            ],
-        }
+        return identity_policy_by_resource(by_resource)
 
 
 _SEVERITY = (CheckStatus.OK, CheckStatus.SKIP, CheckStatus.WARN, CheckStatus.FAIL)

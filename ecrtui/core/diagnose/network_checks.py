@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ecrtui.core.aws import translate
+from ecrtui.core.aws_errors import to_aws_error
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.diagnose.probe import ProbeRequest, ProbeResult
@@ -40,7 +40,7 @@ def check_network(
         try:
             urls.append((service, ctx.factory.endpoint_url(service, service_region, target.profile)))
         except Exception as error:  # an endpoint setting botocore refuses (a bad AWS_ENDPOINT_URL)
-            translated = translate(
+            translated = to_aws_error(
                 error, action=f"{service} endpoint", profile=target.profile, settings=ctx.factory.settings
             )
             checks.append(

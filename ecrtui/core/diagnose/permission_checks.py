@@ -11,7 +11,7 @@
   caller too, which no identity policy can fix.
 
 Both kinds of denial count: real ECR's `AccessDeniedException` and the bare HTTP 403 with
-an XML body that moto and some proxies send (`core.aws.is_access_denied`).
+an XML body that moto and some proxies send (`core.aws_errors.is_access_denied`).
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ecrtui.core.aws import denied_action, is_access_denied, policy_statement, translate
+from ecrtui.core.aws_errors import code_and_message, denied_action, is_access_denied, to_aws_error
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.credential_checks import Identity
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder, CheckStatus
+from ecrtui.core.iam_policy import identity_policy, repository_policy
 from ecrtui.core.models import Registry, Target
 from ecrtui.core.registry import PUBLIC_REGION, RegistryType
 from ecrtui.core.tokens import MAX_IDS_PER_CALL
@@ -71,7 +72,7 @@ class Outcome:
     code: str = ""
     message: str = ""
     action: str | None = None
-    error: BaseException | None = None  # what the call raised, for translate()
+    error: BaseException | None = None  # what the call raised, for to_aws_error()
 
 
 def call(operation: Callable[[], Any], *, expected: tuple[str, ...] = ()) -> Outcome:
@@ -81,8 +82,7 @@ def call(operation: Callable[[], Any], *, expected: tuple[str, ...] = ()) -> Out
     try:
         return Outcome("answered", operation())
     except bx.ClientError as error:
-        details = error.response.get("Error", {})
-        code, message = str(details.get("Code", "")), str(details.get("Message", ""))
+        code, message = code_and_message(error)
         if is_access_denied(code, message):
             return Outcome("denied", code=code, message=message, action=denied_action(message), error=error)
         if code == "RepositoryNotFoundException":
@@ -137,7 +137,7 @@ class _Scope:
             title,
             f"access denied: {self.principal} may not call {listed}{what}",
             remediation=f"attach this policy to {self.principal}",
-            policy=policy_statement(actions, resource),
+            policy=identity_policy(actions, resource),
             subject=subject,
         )
 
@@ -188,7 +188,7 @@ def _private_login(scope: _Scope, region: str, members: list[Registry]) -> Check
         )
     if outcome.kind == "denied":
         return scope.denied("permissions.login", title, ["ecr:GetAuthorizationToken"], "*", region, f" in {region}")
-    translated = translate(
+    translated = to_aws_error(
         outcome.error or RuntimeError(outcome.message),
         action="ecr:GetAuthorizationToken",
         profile=scope.target.profile,
@@ -239,7 +239,7 @@ def _public_login(scope: _Scope) -> list[Check]:
                 f"checked only once ecr-public:GetAuthorizationToken is allowed ({decisions})",
             )
         return [login, bearer]
-    translated = translate(
+    translated = to_aws_error(
         outcome.error or RuntimeError(outcome.message),
         action="ecr-public:GetAuthorizationToken",
         profile=scope.target.profile,
@@ -352,7 +352,7 @@ def _exists(
             f"cannot tell whether {name} exists: {scope.principal} may not call ecr:DescribeRepositories "
             "(pull and push do not need it)",
             remediation=f"to let ecrtui doctor see it, attach this policy to {scope.principal}",
-            policy=policy_statement(["ecr:DescribeRepositories"], arn),
+            policy=identity_policy(["ecr:DescribeRepositories"], arn),
             subject=subject,
         )
     return scope.check.skip(
@@ -477,27 +477,12 @@ def _decided(
         title,
         f"{prefix}the IAM policy simulator says {scope.principal} may not call {', '.join(denied)}",
         remediation=f"attach this policy to {scope.principal}",
-        policy=policy_statement(denied, arn),
+        policy=identity_policy(denied, arn),
         subject=subject,
     )
 
 
 # --- cross-account ---------------------------------------------------------------------------------
-
-
-def _repository_policy(principal: str, actions: list[str]) -> dict[str, Any]:
-    """A repository (resource) policy statement granting `principal`: set in the owner's account."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "AllowEcrtuiCaller",
-                "Effect": "Allow",
-                "Principal": {"AWS": principal},
-                "Action": sorted(actions),
-            }
-        ],
-    }
 
 
 def _cross_account_registry(scope: _Scope, registry: Registry, account: str) -> Check:
@@ -538,6 +523,6 @@ def _cross_account_repository(scope: _Scope, registry: Registry, account: str, n
             f"(`aws ecr set-repository-policy --repository-name {name} --policy-text file://policy.json`); "
             "keep only the pull actions for a pull-only role"
         ),
-        policy=_repository_policy(principal, actions),
+        policy=repository_policy(principal, actions),
         subject=subject,
     )
