@@ -34,7 +34,6 @@ _REJECTED = (
     "SignatureDoesNotMatch",
 )
 _THROTTLED = ("ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded")
-_SSO_TOKEN_ERRORS = ("UnauthorizedSSOTokenError", "SSOTokenLoadError", "TokenRetrievalError")
 
 
 def code_and_message(error: BaseException) -> tuple[str, str]:
@@ -82,11 +81,7 @@ def to_aws_error(error: BaseException, *, action: str, profile: str | None, sett
     attempt = _Attempt(action, profile or settings.environ.get("AWS_PROFILE") or "default", settings)
     if isinstance(error, bx.ClientError):
         return _from_client_error(error, attempt)
-    converted = (
-        _from_connection_error(error, attempt)
-        or _from_missing_credentials(error, attempt)
-        or _from_profile_error(error, attempt)
-    )
+    converted = _by_class(error, attempt)
     if converted is not None:
         return converted
     if isinstance(error, bx.BotoCoreError):
@@ -177,42 +172,125 @@ def _page_error(action: str, status: str) -> AwsError:
     )
 
 
-# --- nothing came back: proxy, timeout, TLS, DNS -----------------------------------------------
+# --- nothing came back, or no credentials: by botocore's exception class -----------------------
 
 
-def _from_connection_error(error: BaseException, attempt: _Attempt) -> AwsError | None:
+@dataclass(frozen=True)
+class _Wording:
+    """What an exception class becomes; `{names}` are filled in by `_facts`."""
+
+    message: str
+    remediation: str
+    code: str
+    title: str | None = None
+
+
+_SSO_EXPIRED = _Wording(
+    "the SSO session of profile {profile} has expired or is missing",
+    "run: ecrtui sso login --profile {profile} (or aws sso login --profile {profile})",
+    SSO_EXPIRED,
+    "SSO session expired",
+)
+_NO_CREDENTIALS = "set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or name a profile"
+
+# botocore.exceptions class names and their wording, in order: the first that matches wins.
+_BY_CLASS: tuple[tuple[tuple[str, ...], _Wording], ...] = (
+    (
+        ("ProxyConnectionError",),
+        _Wording(
+            "cannot connect to the proxy {proxy}",
+            "check --http-proxy / HTTPS_PROXY, or add the endpoint to NO_PROXY",
+            "ProxyConnectionError",
+        ),
+    ),
+    (
+        ("ConnectTimeoutError", "ReadTimeoutError"),
+        _Wording(
+            "{action} timed out after {timeout} s ({attempts} attempts): {text}",
+            "check the network, or raise --timeout / --max-attempts",
+            "Timeout",
+        ),
+    ),
+    (
+        ("ConnectionClosedError",),  # botocore retried it every time
+        _Wording(
+            "{action} failed: the connection to {closed_endpoint} was closed before AWS answered ({attempts} attempts)",
+            "a proxy or firewall may be cutting connections: retry, or run `ecrtui doctor`",
+            "ConnectionClosed",
+        ),
+    ),
+    (
+        ("SSLError",),
+        _Wording(
+            "TLS error talking to AWS: {text}", "a proxy that intercepts TLS needs its CA in AWS_CA_BUNDLE", "SSLError"
+        ),
+    ),
+    (
+        ("ProfileNotFound",),
+        _Wording(
+            "AWS profile {named_profile!r} not found",
+            "list profiles with `aws configure list-profiles`, or fix the profile name",
+            "ProfileNotFound",
+        ),
+    ),
+    (("UnauthorizedSSOTokenError", "SSOTokenLoadError", "TokenRetrievalError"), _SSO_EXPIRED),
+    (("NoCredentialsError",), _Wording("no AWS credentials found", _NO_CREDENTIALS, "NoCredentials", "No credentials")),
+    (("PartialCredentialsError",), _Wording("{text}", _NO_CREDENTIALS, "NoCredentials", "No credentials")),
+    (
+        ("CredentialRetrievalError",),
+        _Wording("cannot get credentials for profile {profile}: {text}", "{refresh}", "CredentialRetrievalError"),
+    ),
+    (
+        ("InvalidConfigError",),  # e.g. a profile naming a missing sso-session
+        _Wording(
+            "profile {profile} cannot be used: {text}",
+            "fix [profile {profile}] in {config_file} (`aws configure sso --profile {profile}` writes a complete "
+            "SSO profile)",
+            "InvalidConfig",
+        ),
+    ),
+    (("NoRegionError",), _Wording("Region is missing", "pass --region or set AWS_REGION", "NoRegion")),
+)
+
+
+def _by_class(error: BaseException, attempt: _Attempt) -> AwsError | None:
     import botocore.exceptions as bx
 
-    settings = attempt.settings
-    if isinstance(error, bx.ProxyConnectionError):
-        return AwsError(
-            f"cannot connect to the proxy {redact(str(error.kwargs.get('proxy_url', '')))}",
-            remediation="check --http-proxy / HTTPS_PROXY, or add the endpoint to NO_PROXY",
-            code="ProxyConnectionError",
-        )
-    if isinstance(error, (bx.ConnectTimeoutError, bx.ReadTimeoutError)):
-        return AwsError(
-            f"{attempt.action} timed out after {settings.timeout:g} s ({settings.max_attempts} attempts): "
-            f"{redact(str(error))}",
-            remediation="check the network, or raise --timeout / --max-attempts",
-            code="Timeout",
-        )
-    if isinstance(error, bx.ConnectionClosedError):  # botocore retried it every time
-        return AwsError(
-            f"{attempt.action} failed: the connection to {error.kwargs.get('endpoint_url', 'AWS')} was closed "
-            f"before AWS answered ({settings.max_attempts} attempts)",
-            remediation="a proxy or firewall may be cutting connections: retry, or run `ecrtui doctor`",
-            code="ConnectionClosed",
-        )
-    if isinstance(error, bx.SSLError):
-        return AwsError(
-            f"TLS error talking to AWS: {redact(str(error))}",
-            remediation="a proxy that intercepts TLS needs its CA in AWS_CA_BUNDLE",
-            code="SSLError",
-        )
-    if isinstance(error, bx.EndpointConnectionError):
+    if isinstance(error, bx.EndpointConnectionError):  # no other class derives from it
         return _unreachable(error)
-    return None
+    wording = next(
+        (w for names, w in _BY_CLASS if isinstance(error, tuple(getattr(bx, n) for n in names if hasattr(bx, n)))),
+        None,
+    )
+    if wording is None and "sso" in type(error).__name__.lower():  # any other SSO failure
+        wording = _SSO_EXPIRED
+    if wording is None:
+        return None
+    facts = _facts(error, attempt)
+    return AwsError(
+        wording.message.format(**facts),
+        remediation=wording.remediation.format(**facts),
+        code=wording.code,
+        title=wording.title,
+    )
+
+
+def _facts(error: BaseException, attempt: _Attempt) -> dict[str, object]:
+    """Every value a wording may name, each cleaned of secrets."""
+    details: dict[str, Any] = getattr(error, "kwargs", None) or {}
+    settings = attempt.settings
+    return {
+        "action": attempt.action,
+        "profile": attempt.profile,
+        "named_profile": details.get("profile", attempt.profile),
+        "text": redact(str(error)),
+        "proxy": redact(str(details.get("proxy_url", ""))),
+        "closed_endpoint": details.get("endpoint_url", "AWS"),
+        "timeout": f"{settings.timeout:g}",
+        "attempts": settings.max_attempts,
+        "config_file": settings.environ.get("AWS_CONFIG_FILE") or "~/.aws/config",
+        "refresh": _refresh_hint(attempt),
+    }
 
 
 def _unreachable(error: Any) -> AwsError:
@@ -229,60 +307,6 @@ def _unreachable(error: Any) -> AwsError:
         remediation="check the network, DNS, the proxy settings and AWS_ENDPOINT_URL*",
         code="EndpointConnectionError",
     )
-
-
-# --- no credentials, or a profile that cannot be used ------------------------------------------
-
-
-def _from_missing_credentials(error: BaseException, attempt: _Attempt) -> AwsError | None:
-    import botocore.exceptions as bx
-
-    profile = attempt.profile
-    sso_errors = tuple(getattr(bx, name) for name in _SSO_TOKEN_ERRORS if hasattr(bx, name))
-    if isinstance(error, sso_errors) or "sso" in type(error).__name__.lower():
-        return AwsError(
-            f"the SSO session of profile {profile} has expired or is missing",
-            remediation=f"run: ecrtui sso login --profile {profile} (or aws sso login --profile {profile})",
-            code=SSO_EXPIRED,
-            title="SSO session expired",
-        )
-    if isinstance(error, (bx.NoCredentialsError, bx.PartialCredentialsError)):
-        return AwsError(
-            "no AWS credentials found" if isinstance(error, bx.NoCredentialsError) else redact(str(error)),
-            remediation="set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or name a profile",
-            code="NoCredentials",
-            title="No credentials",
-        )
-    if isinstance(error, bx.CredentialRetrievalError):
-        return AwsError(
-            f"cannot get credentials for profile {profile}: {redact(str(error))}",
-            remediation=_refresh_hint(attempt),
-            code="CredentialRetrievalError",
-        )
-    return None
-
-
-def _from_profile_error(error: BaseException, attempt: _Attempt) -> AwsError | None:
-    import botocore.exceptions as bx
-
-    profile = attempt.profile
-    if isinstance(error, bx.ProfileNotFound):
-        return AwsError(
-            f"AWS profile {error.kwargs.get('profile', profile)!r} not found",
-            remediation="list profiles with `aws configure list-profiles`, or fix the profile name",
-            code="ProfileNotFound",
-        )
-    if isinstance(error, bx.InvalidConfigError):  # e.g. a profile naming a missing sso-session
-        config_file = attempt.settings.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
-        return AwsError(
-            f"profile {profile} cannot be used: {redact(str(error))}",
-            remediation=f"fix [profile {profile}] in {config_file} (`aws configure sso --profile {profile}` "
-            "writes a complete SSO profile)",
-            code="InvalidConfig",
-        )
-    if isinstance(error, bx.NoRegionError):
-        return AwsError("Region is missing", remediation="pass --region or set AWS_REGION", code="NoRegion")
-    return None
 
 
 def _refresh_hint(attempt: _Attempt) -> str:
