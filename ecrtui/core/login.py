@@ -19,11 +19,11 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from ecrtui.core.addresses import RegistryType
 from ecrtui.core.aws import ClientFactory
 from ecrtui.core.aws_errors import to_aws_error
 from ecrtui.core.errors import AwsError, EcrtuiError
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginResult, LoginStarted, LoginStatus, Registry, Token
-from ecrtui.core.registry import RegistryType
 from ecrtui.core.tokens import MAX_IDS_PER_CALL, private_tokens, public_token
 from ecrtui.core.writers import AuthFileWriter, make_writers
 

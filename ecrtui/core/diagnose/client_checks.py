@@ -12,11 +12,11 @@ import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ecrtui.core.addresses import bare_host
 from ecrtui.core.cache import state_dir
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.errors import WriterError
-from ecrtui.core.registry import bare_host
 from ecrtui.core.writers.authfile import OWN_HELPER, docker_config_path, finch_config_path, helper_for
 from ecrtui.core.writers.jsonfile import read_json_object
 

@@ -14,12 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
-from ecrtui.core.errors import ConfigError, UsageError
-from ecrtui.core.models import Registry, Target
-from ecrtui.core.plan import Selection, choose_targets, plan_registries
-from ecrtui.core.registry import (
+from ecrtui.core.addresses import (
     PUBLIC_REGION,
     RegistrySpec,
     RegistryType,
@@ -27,6 +22,11 @@ from ecrtui.core.registry import (
     parse_registry,
     parse_registry_list,
 )
+from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
+from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
+from ecrtui.core.errors import ConfigError, UsageError
+from ecrtui.core.models import Registry, Target
+from ecrtui.core.plan import Selection, choose_targets, plan_registries
 from ecrtui.core.sso_config import SsoRole
 
 # ECR's own rule for repository names (CreateRepository's pattern), 2 to 256 characters.

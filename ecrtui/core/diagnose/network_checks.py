@@ -9,13 +9,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ecrtui.core.addresses import PUBLIC_REGION, RegistryType
 from ecrtui.core.aws_errors import to_aws_error
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.diagnose.probe import ProbeRequest, ProbeResult
 from ecrtui.core.models import Registry, Target
 from ecrtui.core.proxy import proxy_for, redact
-from ecrtui.core.registry import PUBLIC_REGION, RegistryType
 
 _DNS_FAILURES = ("Name or service not known", "nodename nor servname", "name resolution", "getaddrinfo failed")
 

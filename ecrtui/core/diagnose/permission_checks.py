@@ -22,13 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ecrtui.core.addresses import PUBLIC_REGION, RegistryType
 from ecrtui.core.aws_errors import code_and_message, denied_action, is_access_denied, to_aws_error
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.credential_checks import Identity
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder, CheckStatus
 from ecrtui.core.iam_policy import identity_policy, repository_policy
 from ecrtui.core.models import Registry, Target
-from ecrtui.core.registry import PUBLIC_REGION, RegistryType
+from ecrtui.core.partitions import arn_partition
 from ecrtui.core.tokens import MAX_IDS_PER_CALL
 
 # A well-formed digest no image has: a malformed one could be refused before IAM is asked.
@@ -36,26 +37,13 @@ MADE_UP_DIGEST = "sha256:" + hashlib.sha256(b"ecrtui doctor: a layer that does n
 PULL_ACTIONS = ("BatchGetImage", "GetDownloadUrlForLayer")
 UPLOAD_ACTIONS = ("InitiateLayerUpload", "UploadLayerPart", "CompleteLayerUpload", "PutImage")
 PUSH_ACTIONS = ("BatchCheckLayerAvailability", *UPLOAD_ACTIONS)
-_PARTITIONS = (
-    ("cn-", "aws-cn"),
-    ("us-gov-", "aws-us-gov"),
-    ("us-isob-", "aws-iso-b"),
-    ("us-isof-", "aws-iso-f"),
-    ("eu-isoe-", "aws-iso-e"),
-    ("us-iso-", "aws-iso"),
-    ("eusc-", "aws-eusc"),
-)
-
-
-def partition(region: str) -> str:
-    return next((name for prefix, name in _PARTITIONS if region.startswith(prefix)), "aws")
 
 
 def repository_arn(registry: Registry, account: str | None, name: str) -> str:
     owner = account or "*"
     if registry.type is RegistryType.PUBLIC:
         return f"arn:aws:ecr-public::{owner}:repository/{name}"
-    return f"arn:{partition(registry.region)}:ecr:{registry.region}:{owner}:repository/{name}"
+    return f"arn:{arn_partition(registry.region)}:ecr:{registry.region}:{owner}:repository/{name}"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ecrtui.core.addresses import PUBLIC_REGION, private_host
 from ecrtui.core.aws import ClientFactory
 from ecrtui.core.config import discover_aws_profiles
 from ecrtui.core.diagnose.client_checks import check_helper_log, check_local_runtimes
@@ -23,7 +24,6 @@ from ecrtui.core.diagnose.probe import HttpProbe, http_probe
 from ecrtui.core.errors import ConfigError
 from ecrtui.core.models import Registry, Target
 from ecrtui.core.proxy import redact
-from ecrtui.core.registry import PUBLIC_REGION, private_host
 
 CheckSink = Callable[[Check], None]
 
