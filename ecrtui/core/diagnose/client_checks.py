@@ -14,8 +14,9 @@ from pathlib import Path
 
 from ecrtui.core.addresses import bare_host
 from ecrtui.core.cache import state_dir
+from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
+from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.errors import WriterError
 from ecrtui.core.writers.authfile import OWN_HELPER, docker_config_path, finch_config_path, helper_for
 from ecrtui.core.writers.jsonfile import read_json_object
@@ -55,7 +56,7 @@ def last_helper_failures(path: Path) -> dict[str, tuple[str, str]]:
 def check_helper_log(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check]:
     """Where the helper's log is, and its last failure for each examined host (every
     host of the log when doctor examined none)."""
-    check = CheckBuilder(None, Category.LOCAL)
+    make = CheckMaker(None, Category.LOCAL)
     title = "Credential helper log"
     path = helper_log_path(ctx.environ)
     failures = last_helper_failures(path)
@@ -65,16 +66,16 @@ def check_helper_log(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check]:
         said = "no failure logged" + (" for the examined hosts" if wanted and failures else "")
         where = f"{path} ({said})" if path.exists() else f"{path} (not written yet: the helper has logged nothing)"
         return [
-            check.ok(
-                "local.helper-log",
+            make.ok(
+                CheckId.LOCAL_HELPER_LOG,
                 title,
                 f"docker-credential-ecrtui logs why a `get` failed to {where}; docker itself only says "
                 "`no basic auth credentials`",
             )
         ]
     return [
-        check.warn(
-            "local.helper-log",
+        make.warn(
+            CheckId.LOCAL_HELPER_LOG,
             title,
             f"the credential helper's last failure for {host} ({stamp}): {message}",
             remediation=f"fix what it says, then retry; every failure is in {path}",
@@ -104,7 +105,7 @@ def _which(program: str, environ: Mapping[str, str]) -> str | None:
 
 def check_local_runtimes(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check]:
     """One check per runtime trap found on this machine; none when no runtime is there."""
-    check = CheckBuilder(None, Category.LOCAL)
+    make = CheckMaker(None, Category.LOCAL)
     environ = ctx.environ
     hosts = sorted(set(hosts))
     checks: list[Check] = []
@@ -115,8 +116,8 @@ def check_local_runtimes(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check
     # colima (or any engine without Docker Desktop): `credsStore: desktop` left behind.
     if store == "desktop" and _which("docker-credential-desktop", environ) is None:
         checks.append(
-            check.fail(
-                "local.runtime.desktop-leftover",
+            make.fail(
+                CheckId.LOCAL_RUNTIME_DESKTOP_LEFTOVER,
                 "Leftover Docker Desktop store",
                 f"{docker_path} sets credsStore 'desktop' (left by Docker Desktop) but docker-credential-desktop "
                 "is not installed: every login and pull fails with `executable file not found` (colima, OrbStack "
@@ -130,8 +131,8 @@ def check_local_runtimes(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check
     rancher = _which("rdctl", environ) is not None or (_home(environ) / ".rd").is_dir()
     if rancher and store == OWN_HELPER:
         checks.append(
-            check.warn(
-                "local.runtime.rancher",
+            make.warn(
+                CheckId.LOCAL_RUNTIME_RANCHER,
                 "Rancher Desktop",
                 f"{docker_path} has credsStore 'ecrtui', but Rancher Desktop sets credsStore to its own helper "
                 "each time it starts, so docker stops asking ecrtui",
@@ -146,8 +147,8 @@ def check_local_runtimes(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check
         missing = [h for h in hosts if helper_for(finch, h) is None and not _holds(finch, h)]
         if missing:
             checks.append(
-                check.warn(
-                    "local.runtime.finch",
+                make.warn(
+                    CheckId.LOCAL_RUNTIME_FINCH,
                     "Finch",
                     f"Finch reads {finch_path}, not {docker_path}; it has nothing for {', '.join(missing)}",
                     remediation=f"DOCKER_CONFIG={finch_path.parent} ecrtui helper install (credHelpers there; "
@@ -162,8 +163,8 @@ def check_local_runtimes(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check
         stale = [k for k in auths if bare_host(k) == "public.ecr.aws"] if isinstance(auths, dict) else []
         if stale and helper_for(docker, "public.ecr.aws") is None:
             checks.append(
-                check.warn(
-                    "local.runtime.nerdctl",
+                make.warn(
+                    CheckId.LOCAL_RUNTIME_NERDCTL,
                     "nerdctl",
                     f"nerdctl reads {docker_path}; its entry for public.ecr.aws ({stale[0]!r}) makes pulls from "
                     "ECR Public fail with 403 once the token expires (12 hours), instead of pulling anonymously",

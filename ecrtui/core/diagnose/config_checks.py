@@ -23,7 +23,8 @@ from ecrtui.core.addresses import (
     parse_registry_list,
 )
 from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
+from ecrtui.core.diagnose.check_ids import CheckId
+from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.errors import ConfigError, UsageError
 from ecrtui.core.models import Registry, Target
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
@@ -58,12 +59,12 @@ def plan_doctor(
     target of the profiles file is examined (or the default credential chain's registry).
     A target name that does not exist is still bad usage: UsageError.
     """
-    machine = CheckBuilder(None, Category.CONFIGURATION)
+    machine = CheckMaker(None, Category.CONFIGURATION)
     problems: list[Check] = []
     if profiles_error is not None:
         problems.append(
             machine.fail(
-                "config.profiles-file",
+                CheckId.CONFIG_PROFILES_FILE,
                 "Profiles file",
                 profiles_error.message,
                 remediation=profiles_error.remediation,
@@ -72,7 +73,9 @@ def plan_doctor(
     elif profiles.path:
         problems.append(
             machine.ok(
-                "config.profiles-file", "Profiles file", f"{profiles.path}: {len(profiles.targets)} target(s), valid"
+                CheckId.CONFIG_PROFILES_FILE,
+                "Profiles file",
+                f"{profiles.path}: {len(profiles.targets)} target(s), valid",
             )
         )
     adhoc = not selection.names_targets and not (
@@ -96,8 +99,8 @@ def plan_doctor(
         )
     for text, error in bad_registries:
         problems.append(
-            CheckBuilder(targets[0].name, Category.CONFIGURATION).fail(
-                "config.registry", "Registry", error.message, remediation=error.remediation, subject=text
+            CheckMaker(targets[0].name, Category.CONFIGURATION).fail(
+                CheckId.CONFIG_REGISTRY, "Registry", error.message, remediation=error.remediation, subject=text
             )
         )
     return DoctorPlan(targets, profiles.defaults, tuple(problems), selection.writers)
@@ -142,9 +145,9 @@ def check_configuration(
     environ: Mapping[str, str],
     writers: tuple[str, ...] | None = None,
 ) -> ConfigOutcome:
-    check = CheckBuilder(target.name, Category.CONFIGURATION)
+    make = CheckMaker(target.name, Category.CONFIGURATION)
     checks: list[Check] = []
-    profile_check, profile_ok = _profile(check, target, aws_profiles, environ)
+    profile_check, profile_ok = _profile(make, target, aws_profiles, environ)
     checks.append(profile_check)
     known = aws_profiles if isinstance(aws_profiles, tuple) else ()
     region, origin = region_for(target.region, target.profile, defaults.region, known, environ)
@@ -156,8 +159,8 @@ def check_configuration(
         except UsageError as error:
             region_ok = False
             checks.append(
-                check.fail(
-                    "config.region",
+                make.fail(
+                    CheckId.CONFIG_REGION,
                     "Region",
                     f"region {region!r} ({origin}) is not an AWS region name",
                     remediation=error.remediation,
@@ -165,19 +168,19 @@ def check_configuration(
             )
             region = None
     if target.type is RegistryType.PUBLIC:
-        checks.append(_public_region(check, region, origin))
+        checks.append(_public_region(make, region, origin))
     elif region_ok:
-        checks.append(_private_region(check, target, region, origin))
+        checks.append(_private_region(make, target, region, origin))
         region_ok = not checks[-1].failed
-    checks.append(_registries(check, target))
-    repositories, repository_checks = _repositories(check, target.repositories)
+    checks.append(_registries(make, target))
+    repositories, repository_checks = _repositories(make, target.repositories)
     checks.extend(repository_checks)
     registries: tuple[Registry, ...] = ()
     if profile_ok and (region_ok or target.type is RegistryType.PUBLIC):
         try:
             registries = plan_registries((target,), defaults, known, writers=writers, environ=environ)
         except ConfigError as error:  # a rule of the planner none of the checks above knows of
-            checks.append(check.fail("config.plan", "Registries", error.message, remediation=error.remediation))
+            checks.append(make.fail(CheckId.CONFIG_PLAN, "Registries", error.message, remediation=error.remediation))
     return ConfigOutcome(tuple(checks), region, registries, repositories, profile_ok)
 
 
@@ -188,19 +191,21 @@ def _origin_text(origin: str, target: Target) -> str:
 
 
 def _profile(
-    check: CheckBuilder, target: Target, aws_profiles: tuple[AwsProfile, ...] | ConfigError, environ: Mapping[str, str]
+    make: CheckMaker, target: Target, aws_profiles: tuple[AwsProfile, ...] | ConfigError, environ: Mapping[str, str]
 ) -> tuple[Check, bool]:
     title = "AWS profile"
     if isinstance(aws_profiles, ConfigError):
-        return check.fail("config.profile", title, aws_profiles.message, remediation=aws_profiles.remediation), False
+        return make.fail(
+            CheckId.CONFIG_PROFILE, title, aws_profiles.message, remediation=aws_profiles.remediation
+        ), False
     name, origin = target.profile, "the target"
     for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
         if name is None and environ.get(variable):
             name, origin = environ[variable], f"${variable}"
     if name is None:
         return (
-            check.ok(
-                "config.profile",
+            make.ok(
+                CheckId.CONFIG_PROFILE,
                 title,
                 "no profile named: the default credential chain (environment, [default], SSO, container, "
                 "instance metadata)",
@@ -210,7 +215,7 @@ def _profile(
     role = SsoRole.from_profile_key(name)
     if role is not None:  # a target naming IAM Identity Center itself: no profile involved
         where = f"role {role.role} in account {role.account_id} through sso-session {role.session}"
-        return check.ok("config.profile", title, f"none needed: {where}"), True
+        return make.ok(CheckId.CONFIG_PROFILE, title, f"none needed: {where}"), True
     by_name = {p.name: p for p in aws_profiles}
     found = by_name.get(name)
     if found is None:
@@ -218,8 +223,8 @@ def _profile(
         listed = ", ".join(sorted(by_name)) or "none are configured"
         hint = f"did you mean {close[0]!r}? " if close else ""
         return (
-            check.fail(
-                "config.profile",
+            make.fail(
+                CheckId.CONFIG_PROFILE,
                 title,
                 f"AWS profile {name!r} (named by {origin}) does not exist in the AWS config or credentials file",
                 remediation=f"{hint}profiles: {listed} (`aws configure list-profiles`)",
@@ -232,8 +237,8 @@ def _profile(
         details.append(f"region {found.region}")
     if found.source_profile and found.source_profile not in by_name:
         return (
-            check.fail(
-                "config.profile",
+            make.fail(
+                CheckId.CONFIG_PROFILE,
                 title,
                 f"profile {name!r} takes its credentials from source_profile {found.source_profile!r}, "
                 "which does not exist",
@@ -242,19 +247,19 @@ def _profile(
             ),
             False,
         )
-    return check.ok(
-        "config.profile", title, f"profile {name} ({', '.join(details)}) in {found.source}", subject=name
+    return make.ok(
+        CheckId.CONFIG_PROFILE, title, f"profile {name} ({', '.join(details)}) in {found.source}", subject=name
     ), True
 
 
-def _private_region(check: CheckBuilder, target: Target, region: str | None, origin: str) -> Check:
+def _private_region(make: CheckMaker, target: Target, region: str | None, origin: str) -> Check:
     if region is not None:
-        return check.ok("config.region", "Region", f"{region}, {origin}")
+        return make.ok(CheckId.CONFIG_REGION, "Region", f"{region}, {origin}")
     if target.registries and all(spec.region for spec in target.registries):
-        return check.ok("config.region", "Region", "no target region, but every registry names its own")
+        return make.ok(CheckId.CONFIG_REGION, "Region", "no target region, but every registry names its own")
     where = f"profile {target.profile}" if target.profile else "the default profile"
-    return check.fail(
-        "config.region",
+    return make.fail(
+        CheckId.CONFIG_REGION,
         "Region",
         "Region is missing: not set by --region or the target's region:, not in $AWS_REGION or "
         f"$AWS_DEFAULT_REGION, not in {where}, not in defaults.region of the profiles file",
@@ -262,12 +267,12 @@ def _private_region(check: CheckBuilder, target: Target, region: str | None, ori
     )
 
 
-def _public_region(check: CheckBuilder, region: str | None, origin: str) -> Check:
+def _public_region(make: CheckMaker, region: str | None, origin: str) -> Check:
     title = "ECR Public region"
     if region is None or region == PUBLIC_REGION:
-        return check.ok("config.public-region", title, f"ECR Public logins go to {PUBLIC_REGION}")
-    return check.warn(
-        "config.public-region",
+        return make.ok(CheckId.CONFIG_PUBLIC_REGION, title, f"ECR Public logins go to {PUBLIC_REGION}")
+    return make.warn(
+        CheckId.CONFIG_PUBLIC_REGION,
         title,
         f"the region is {region} ({origin}), but ECR Public's GetAuthorizationToken exists only in "
         f"{PUBLIC_REGION}. ecrtui sends public logins there anyway; the AWS CLI and the amazon-ecr-login "
@@ -280,16 +285,16 @@ def _public_region(check: CheckBuilder, region: str | None, origin: str) -> Chec
     )
 
 
-def _registries(check: CheckBuilder, target: Target) -> Check:
+def _registries(make: CheckMaker, target: Target) -> Check:
     if target.type is RegistryType.PUBLIC:
-        return check.ok("config.registry", "Registry", "ECR Public (public.ecr.aws)")
+        return make.ok(CheckId.CONFIG_REGISTRY, "Registry", "ECR Public (public.ecr.aws)")
     if not target.registries:
-        return check.ok("config.registry", "Registry", "the caller's own registry (no registries listed)")
+        return make.ok(CheckId.CONFIG_REGISTRY, "Registry", "the caller's own registry (no registries listed)")
     names = [spec.host or spec.account_id or "?" for spec in target.registries]
-    return check.ok("config.registry", "Registry", f"{len(names)} valid: {', '.join(names)}")
+    return make.ok(CheckId.CONFIG_REGISTRY, "Registry", f"{len(names)} valid: {', '.join(names)}")
 
 
-def _repositories(check: CheckBuilder, names: tuple[str, ...]) -> tuple[tuple[str, ...], list[Check]]:
+def _repositories(make: CheckMaker, names: tuple[str, ...]) -> tuple[tuple[str, ...], list[Check]]:
     valid: list[str] = []
     checks: list[Check] = []
     for name in names:
@@ -298,10 +303,12 @@ def _repositories(check: CheckBuilder, names: tuple[str, ...]) -> tuple[tuple[st
             valid.append(name)
         else:
             checks.append(
-                check.fail("config.repository", "Repository name", problem[0], remediation=problem[1], subject=name)
+                make.fail(
+                    CheckId.CONFIG_REPOSITORY, "Repository name", problem[0], remediation=problem[1], subject=name
+                )
             )
     if valid:
-        checks.append(check.ok("config.repository", "Repository name", f"to examine: {', '.join(valid)}"))
+        checks.append(make.ok(CheckId.CONFIG_REPOSITORY, "Repository name", f"to examine: {', '.join(valid)}"))
     return tuple(valid), checks
 
 

@@ -21,8 +21,9 @@ from typing import Any
 
 from ecrtui.core.aws_errors import SSO_EXPIRED, code_and_message, is_access_denied, to_aws_error
 from ecrtui.core.config import AwsProfile
+from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
+from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.iam_policy import identity_policy
 from ecrtui.core.models import Target
 from ecrtui.core.sso_config import SsoRole
@@ -123,15 +124,15 @@ def resolve_with_deadline(ctx: DoctorContext, profile: str | None, role_arn: str
 
 def check_credentials(ctx: DoctorContext, target: Target, sts_region: str) -> CredentialOutcome:
     """Resolve the target's credentials (bounded), then ask STS who they belong to."""
-    check = CheckBuilder(target.name, Category.CREDENTIALS)
+    make = CheckMaker(target.name, Category.CREDENTIALS)
     profile_name = target.profile or ctx.environ.get("AWS_PROFILE") or ctx.environ.get("AWS_DEFAULT_PROFILE")
     checks: list[Check] = []
-    sso = _sso_check(ctx, check, profile_name)
+    sso = _sso_check(ctx, make, profile_name)
     if sso is not None:
         checks.append(sso)
     base = resolve_with_deadline(ctx, target.profile, None)
     if base.timed_out or base.error is not None:
-        checks.append(_unresolved(ctx, check, base, profile_name))
+        checks.append(_unresolved(ctx, make, base, profile_name))
         return CredentialOutcome(tuple(checks), None, False, "the credentials could not be resolved")
     provider = _PROVIDERS.get(base.method or "", base.method or "an unknown provider").format(
         profile=profile_name or "default"
@@ -139,13 +140,15 @@ def check_credentials(ctx: DoctorContext, target: Target, sts_region: str) -> Cr
     if target.role_arn is not None:
         assumed = resolve_with_deadline(ctx, target.profile, target.role_arn)
         if assumed.timed_out or assumed.error is not None:
-            checks.append(_assume_failed(ctx, check, target, assumed, provider, sts_region))
+            checks.append(_assume_failed(ctx, make, target, assumed, provider, sts_region))
             return CredentialOutcome(tuple(checks), None, False, f"the role {target.role_arn} could not be assumed")
         provider += f", then the role {target.role_arn} assumed by ecrtui"
     checks.append(
-        check.ok("credentials.provider", "Credential source", f"{provider} (resolved in {base.elapsed * 1000:.0f} ms)")
+        make.ok(
+            CheckId.CREDENTIALS_PROVIDER, "Credential source", f"{provider} (resolved in {base.elapsed * 1000:.0f} ms)"
+        )
     )
-    identity, identity_checks = _identity(ctx, check, target, sts_region)
+    identity, identity_checks = _identity(ctx, make, target, sts_region)
     checks.extend(identity_checks)
     if identity is None:
         return CredentialOutcome(tuple(checks), None, False, "AWS did not accept the credentials")
@@ -155,7 +158,7 @@ def check_credentials(ctx: DoctorContext, target: Target, sts_region: str) -> Cr
 # --- failures to resolve ------------------------------------------------------------------------
 
 
-def _unresolved(ctx: DoctorContext, check: CheckBuilder, resolution: Resolution, profile: str | None) -> Check:
+def _unresolved(ctx: DoctorContext, make: CheckMaker, resolution: Resolution, profile: str | None) -> Check:
     env = ctx.environ
     imds = env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT") or DEFAULT_IMDS
     imds_off = env.get("AWS_EC2_METADATA_DISABLED", "").lower() == "true"
@@ -167,8 +170,8 @@ def _unresolved(ctx: DoctorContext, check: CheckBuilder, resolution: Resolution,
                 f"AWS_METADATA_SERVICE_NUM_ATTEMPTS={env.get('AWS_METADATA_SERVICE_NUM_ATTEMPTS', '1')} "
                 "let it wait that long per request)"
             )
-        return check.fail(
-            "credentials.provider",
+        return make.fail(
+            CheckId.CREDENTIALS_PROVIDER,
             "Credential source",
             f"resolving credentials did not finish within {ctx.credential_deadline:g} s: with no credentials "
             f"in the environment or the profile, the chain waits on the instance metadata endpoint {imds}, "
@@ -196,14 +199,14 @@ def _unresolved(ctx: DoctorContext, check: CheckBuilder, resolution: Resolution,
             f"the instance metadata endpoint {imds}"
             + (" (disabled by AWS_EC2_METADATA_DISABLED)" if imds_off else f" (no answer; {resolution.elapsed:.1f} s)"),
         ]
-        return check.fail(
-            "credentials.provider",
+        return make.fail(
+            CheckId.CREDENTIALS_PROVIDER,
             "Credential source",
             f"no AWS credentials found; looked at: {'; '.join(tried)}",
             remediation=translated.remediation,
         )
-    return check.fail(
-        "credentials.provider",
+    return make.fail(
+        CheckId.CREDENTIALS_PROVIDER,
         "Credential source",
         translated.message,
         remediation=translated.remediation,
@@ -212,12 +215,12 @@ def _unresolved(ctx: DoctorContext, check: CheckBuilder, resolution: Resolution,
 
 
 def _assume_failed(
-    ctx: DoctorContext, check: CheckBuilder, target: Target, resolution: Resolution, provider: str, region: str
+    ctx: DoctorContext, make: CheckMaker, target: Target, resolution: Resolution, provider: str, region: str
 ) -> Check:
     role = target.role_arn or ""
     if resolution.timed_out:
-        return check.fail(
-            "credentials.assume-role",
+        return make.fail(
+            CheckId.CREDENTIALS_ASSUME_ROLE,
             "Assume role",
             f"sts:AssumeRole of {role} did not answer within {ctx.credential_deadline:g} s",
             remediation="check the network path to STS (see the network checks)",
@@ -227,8 +230,8 @@ def _assume_failed(
     code, message = code_and_message(error)
     if is_access_denied(code, message):
         caller = _base_caller(ctx, target, region)
-        return check.fail(
-            "credentials.assume-role",
+        return make.fail(
+            CheckId.CREDENTIALS_ASSUME_ROLE,
             "Assume role",
             f"{caller or 'the caller'} (credentials from {provider}) may not assume {role}",
             remediation=(
@@ -239,8 +242,8 @@ def _assume_failed(
             subject=role,
         )
     translated = to_aws_error(error, action="sts:AssumeRole", profile=target.profile, settings=ctx.factory.settings)
-    return check.fail(
-        "credentials.assume-role",
+    return make.fail(
+        CheckId.CREDENTIALS_ASSUME_ROLE,
         "Assume role",
         f"assuming {role} failed: {translated.message}",
         remediation=translated.remediation,
@@ -272,7 +275,7 @@ def _sso_profile(profiles: tuple[AwsProfile, ...], name: str | None) -> AwsProfi
     return None
 
 
-def _sso_check(ctx: DoctorContext, check: CheckBuilder, profile_name: str | None) -> Check | None:
+def _sso_check(ctx: DoctorContext, make: CheckMaker, profile_name: str | None) -> Check | None:
     sso = _sso_profile(ctx.known_profiles, profile_name)
     if sso is None:
         return None
@@ -287,16 +290,16 @@ def _sso_check(ctx: DoctorContext, check: CheckBuilder, profile_name: str | None
         cached: Any = json.loads(cache.read_text(encoding="utf-8"))
         expires = _parse_expiry(str(cached["expiresAt"]))
     except FileNotFoundError:
-        return check.fail(
-            "credentials.sso",
+        return make.fail(
+            CheckId.CREDENTIALS_SSO,
             "SSO session",
             f"no cached token for the {session} ({cache}): never logged in, or logged out",
             remediation=f"run: {login}",
             subject=sso.name,
         )
     except (OSError, ValueError, KeyError, TypeError):
-        return check.fail(
-            "credentials.sso",
+        return make.fail(
+            CheckId.CREDENTIALS_SSO,
             "SSO session",
             f"the token cache {cache} of the {session} cannot be read",
             remediation=f"run: {login}",
@@ -306,22 +309,22 @@ def _sso_check(ctx: DoctorContext, check: CheckBuilder, profile_name: str | None
     stamp = expires.strftime("%Y-%m-%d %H:%M UTC")
     if expires > now:
         left = int((expires - now).total_seconds())
-        return check.ok(
-            "credentials.sso",
+        return make.ok(
+            CheckId.CREDENTIALS_SSO,
             "SSO session",
             f"{session} valid until {stamp} (in {left // 3600}h{left % 3600 // 60:02d}m)",
             subject=sso.name,
         )
     if cached.get("refreshToken"):
-        return check.warn(
-            "credentials.sso",
+        return make.warn(
+            CheckId.CREDENTIALS_SSO,
             "SSO session",
             f"the {session} token expired at {stamp}; botocore will try its refresh token",
             remediation=f"if the credential check below fails, run: {login}",
             subject=sso.name,
         )
-    return check.fail(
-        "credentials.sso",
+    return make.fail(
+        CheckId.CREDENTIALS_SSO,
         "SSO session",
         f"the {session} expired at {stamp}",
         remediation=f"run: {login}",
@@ -370,16 +373,14 @@ def _ask_identity(ctx: DoctorContext, target: Target, region: str) -> _CallerAns
     return ctx.memo.get(("identity", target.profile, target.role_arn, region), ask)
 
 
-def _identity(
-    ctx: DoctorContext, check: CheckBuilder, target: Target, region: str
-) -> tuple[Identity | None, list[Check]]:
+def _identity(ctx: DoctorContext, make: CheckMaker, target: Target, region: str) -> tuple[Identity | None, list[Check]]:
     answer = _ask_identity(ctx, target, region)
     checks: list[Check] = []
     if answer.identity is not None:
         identity = answer.identity
         checks.append(
-            check.ok(
-                "credentials.identity",
+            make.ok(
+                CheckId.CREDENTIALS_IDENTITY,
                 "Caller identity",
                 f"{identity.arn} ({identity.kind}, account {identity.account})",
             )
@@ -392,27 +393,27 @@ def _identity(
         hint = translated.remediation
         if translated.code == SSO_EXPIRED:
             hint = f"run: aws sso login --profile {target.profile or ctx.environ.get('AWS_PROFILE') or 'default'}"
-        checks.append(check.fail("credentials.identity", "Caller identity", translated.message, remediation=hint))
-    checks.append(_clock(check, answer))
+        checks.append(make.fail(CheckId.CREDENTIALS_IDENTITY, "Caller identity", translated.message, remediation=hint))
+    checks.append(_clock(make, answer))
     return answer.identity, checks
 
 
-def _clock(check: CheckBuilder, answer: _CallerAnswer) -> Check:
+def _clock(make: CheckMaker, answer: _CallerAnswer) -> Check:
     title = "Clock"
     if answer.server_date is None:
-        return check.skip("credentials.clock", title, "STS sent no Date header to compare the local clock with")
+        return make.skip(CheckId.CREDENTIALS_CLOCK, title, "STS sent no Date header to compare the local clock with")
     skew = (answer.local_time - answer.server_date).total_seconds()
     # The Date header has whole seconds: a second of difference is noise.
     direction = "ahead of" if skew > 0 else "behind"
     amount = abs(skew)
     said = f"the local clock is {amount:.0f} s {direction} AWS (Date header of the STS answer)"
     if amount <= WARN_SKEW_SECONDS:
-        return check.ok("credentials.clock", title, said)
+        return make.ok(CheckId.CREDENTIALS_CLOCK, title, said)
     fix = "synchronise the clock (e.g. `timedatectl set-ntp true`, or `w32tm /resync` on Windows)"
     if amount <= MAX_SKEW_SECONDS:
-        return check.warn("credentials.clock", title, f"{said}: close to the 5-minute limit", remediation=fix)
-    return check.fail(
-        "credentials.clock",
+        return make.warn(CheckId.CREDENTIALS_CLOCK, title, f"{said}: close to the 5-minute limit", remediation=fix)
+    return make.fail(
+        CheckId.CREDENTIALS_CLOCK,
         title,
         f"{said}: AWS refuses requests signed more than 5 minutes off (SignatureDoesNotMatch, "
         "`Signature expired`, RequestTimeTooSkewed)",

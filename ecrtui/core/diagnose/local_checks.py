@@ -23,8 +23,9 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from ecrtui.core.addresses import PUBLIC_HOSTS, bare_host
+from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
+from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.diagnose.probe import ProbeRequest, ProbeResult
 from ecrtui.core.errors import WriterError
 from ecrtui.core.proxy import proxy_for, redact
@@ -151,19 +152,19 @@ def target_files(ctx: DoctorContext, writer_names: tuple[str, ...]) -> list[Cred
 def check_hosts(
     ctx: DoctorContext, target_name: str, hosts: list[str], files: list[CredentialsFile], login_hint: str
 ) -> list[Check]:
-    check = CheckBuilder(target_name, Category.LOCAL)
+    make = CheckMaker(target_name, Category.LOCAL)
     checks: list[Check] = []
     for file in files:
         if file.error:
-            checks.append(check.skip("local.credentials", "Stored credentials", f"{file.label}: {file.error}"))
+            checks.append(make.skip(CheckId.LOCAL_CREDENTIALS, "Stored credentials", f"{file.label}: {file.error}"))
             continue
         for host in hosts:
-            checks.extend(_host_checks(ctx, check, file, host, login_hint))
+            checks.extend(_host_checks(ctx, make, file, host, login_hint))
     return checks
 
 
 def _host_checks(
-    ctx: DoctorContext, check: CheckBuilder, file: CredentialsFile, host: str, login_hint: str
+    ctx: DoctorContext, make: CheckMaker, file: CredentialsFile, host: str, login_hint: str
 ) -> list[Check]:
     title = "Stored credentials"
     where = f"{file.label} {file.path}"
@@ -172,12 +173,12 @@ def _host_checks(
     helper = helper_for(data, host)
     checks: list[Check] = []
     if helper is not None:
-        checks.append(_helper_check(ctx, check, file, host, helper, keys))
+        checks.append(_helper_check(ctx, make, file, host, helper, keys))
     elif not keys:
         if host in PUBLIC_HOSTS:
             checks.append(
-                check.ok(
-                    "local.credentials",
+                make.ok(
+                    CheckId.LOCAL_CREDENTIALS,
                     title,
                     f"nothing stored for {host} in {where}: anonymous pulls work",
                     subject=host,
@@ -185,8 +186,8 @@ def _host_checks(
             )
         else:
             checks.append(
-                check.warn(
-                    "local.credentials",
+                make.warn(
+                    CheckId.LOCAL_CREDENTIALS,
                     title,
                     f"nothing stored for {host} in {where}: docker is not logged in there",
                     remediation=f"run: {login_hint}",
@@ -194,14 +195,14 @@ def _host_checks(
                 )
             )
     else:
-        checks.append(_entry_check(ctx, check, file, host, keys[0], login_hint))
+        checks.append(_entry_check(ctx, make, file, host, keys[0], login_hint))
     for stale in keys[1:]:
-        checks.append(_duplicate_check(ctx, check, file, host, keys[0], stale))
+        checks.append(_duplicate_check(ctx, make, file, host, keys[0], stale))
     return checks
 
 
 def _helper_check(
-    ctx: DoctorContext, check: CheckBuilder, file: CredentialsFile, host: str, helper: str, keys: list[str]
+    ctx: DoctorContext, make: CheckMaker, file: CredentialsFile, host: str, helper: str, keys: list[str]
 ) -> Check:
     title = "Credential helper"
     helpers = (file.data or {}).get("credHelpers")
@@ -209,8 +210,8 @@ def _helper_check(
     program = f"docker-credential-{helper}"
     found = shutil.which(program, path=ctx.environ.get("PATH"))
     if found is None:
-        return check.fail(
-            "local.helper",
+        return make.fail(
+            CheckId.LOCAL_HELPER,
             title,
             f"{file.label} names the helper {helper!r} for {host} ({origin}), but {program} is not on PATH: "
             "docker fails with `executable file not found` on every pull and push there",
@@ -222,8 +223,8 @@ def _helper_check(
     if helper == OWN_HELPER:
         said += ", which serves ecrtui's keyring cache"
     if helper == "wincred":
-        return check.warn(
-            "local.helper",
+        return make.warn(
+            CheckId.LOCAL_HELPER,
             title,
             f"{said}: Windows Credential Manager refuses passwords over ~2.5 KB (`The stub received bad data`), "
             "and ECR tokens of SSO sessions reach 3 KB+",
@@ -231,27 +232,30 @@ def _helper_check(
             subject=host,
         )
     if leftover:
-        return check.warn(
-            "local.helper",
+        return make.warn(
+            CheckId.LOCAL_HELPER,
             title,
             f"{said}; a plaintext password for it also sits in {file.path}, unused while the helper is set",
             remediation=f"remove the `auth` of {host} from {file.path}",
             subject=host,
         )
-    return check.ok(
-        "local.helper", title, f"{said} (what it holds is not read: that could open a keychain prompt)", subject=host
+    return make.ok(
+        CheckId.LOCAL_HELPER,
+        title,
+        f"{said} (what it holds is not read: that could open a keychain prompt)",
+        subject=host,
     )
 
 
 def _entry_check(
-    ctx: DoctorContext, check: CheckBuilder, file: CredentialsFile, host: str, key: str, login_hint: str
+    ctx: DoctorContext, make: CheckMaker, file: CredentialsFile, host: str, key: str, login_hint: str
 ) -> Check:
     title = "Stored credentials"
     entry = file.auths.get(key)
     shown = f"{file.label}: auths[{key!r}]"
     if not isinstance(entry, dict) or not entry:
-        return check.warn(
-            "local.credentials",
+        return make.warn(
+            CheckId.LOCAL_CREDENTIALS,
             title,
             f"{shown} is an empty placeholder (left by a credential store), and no helper is set: "
             f"docker has no credentials for {host}",
@@ -260,28 +264,28 @@ def _entry_check(
         )
     if "auth" not in entry:
         kind = "an identity token" if "identitytoken" in entry else f"keys {sorted(entry)}"
-        return check.ok("local.credentials", title, f"{shown} holds {kind}, not probed", subject=host)
+        return make.ok(CheckId.LOCAL_CREDENTIALS, title, f"{shown} holds {kind}, not probed", subject=host)
     decoded = decode_auth(str(entry["auth"]))
     if decoded is None:
-        return check.fail(
-            "local.credentials",
+        return make.fail(
+            CheckId.LOCAL_CREDENTIALS,
             title,
             f"{shown} is not base64 of user:password: docker cannot use it",
             remediation=f"remove it and run: {login_hint}",
             subject=host,
         )
-    return _verdict(ctx, check, host, shown, decoded, login_hint, id="local.credentials", title=title)
+    return _verdict(ctx, make, host, shown, decoded, login_hint, id=CheckId.LOCAL_CREDENTIALS, title=title)
 
 
 def _verdict(
     ctx: DoctorContext,
-    check: CheckBuilder,
+    make: CheckMaker,
     host: str,
     shown: str,
     decoded: tuple[str, str],
     login_hint: str,
     *,
-    id: str,
+    id: CheckId,
     title: str,
 ) -> Check:
     username, password = decoded
@@ -296,17 +300,15 @@ def _verdict(
     fix = f"run: {login_hint}" + (f", or `docker logout {host}` for anonymous pulls" if public else "")
     if expiry is not None and expiry <= ctx.clock():
         stamp = expiry.strftime("%Y-%m-%d %H:%M UTC")
-        return check.fail(
+        return make.fail(
             id, title, f"{shown} holds a token that expired at {stamp}{breaks}", remediation=fix, subject=host
         )
     result = probe_login(ctx, host, username, password)
     if result.status is not None and 200 <= result.status < 300:
         until = f", valid until {expiry.strftime('%Y-%m-%d %H:%M UTC')}" if expiry else ""
-        return check.ok(
-            id, title, f"{shown} works: the registry accepted it ({result.describe()}){until}", subject=host
-        )
+        return make.ok(id, title, f"{shown} works: the registry accepted it ({result.describe()}){until}", subject=host)
     if result.status in (401, 403):
-        return check.fail(
+        return make.fail(
             id,
             title,
             f"{shown} no longer works: the registry refused it ({result.describe()}): an ECR token lasts "
@@ -315,7 +317,7 @@ def _verdict(
             subject=host,
         )
     if result.status == 400:
-        return check.fail(
+        return make.fail(
             id,
             title,
             f"{shown} is refused with HTTP 400 Bad Request: an ECR token works only in the region it was issued "
@@ -323,7 +325,7 @@ def _verdict(
             remediation=f"log in to {host}'s own region: {login_hint}",
             subject=host,
         )
-    return check.warn(
+    return make.warn(
         id,
         title,
         f"{shown} could not be tried: {result.describe() if result.answered else result.error}",
@@ -333,7 +335,7 @@ def _verdict(
 
 
 def _duplicate_check(
-    ctx: DoctorContext, check: CheckBuilder, file: CredentialsFile, host: str, used: str, stale: str
+    ctx: DoctorContext, make: CheckMaker, file: CredentialsFile, host: str, used: str, stale: str
 ) -> Check:
     entry = file.auths.get(stale)
     state = ""
@@ -345,8 +347,8 @@ def _duplicate_check(
                 state = " Its credentials still work."
             elif result.status in (401, 403):
                 state = f" Its credentials are refused ({result.describe()})."
-    return check.warn(
-        "local.duplicate",
+    return make.warn(
+        CheckId.LOCAL_DUPLICATE,
         "Stale duplicate entry",
         f"{file.label} has both {used!r} and {stale!r} for {host}: docker reads {used!r}, and "
         f"`docker logout {host}` removes only that key, after which docker falls back to {stale!r}.{state}",
@@ -361,11 +363,11 @@ def _duplicate_check(
 def check_machine(
     ctx: DoctorContext, examined_hosts: set[str], cache_mode: str, keyring: Callable[[], Any] | None
 ) -> list[Check]:
-    check = CheckBuilder(None, Category.LOCAL)
+    make = CheckMaker(None, Category.LOCAL)
     docker = ctx.memo.get(
         ("file", "docker"), lambda: read_credentials_file(_LABELS["docker"], docker_config_path(ctx.environ))
     )
-    checks = [_docker_config_check(ctx, check, docker)]
+    checks = [_docker_config_check(ctx, make, docker)]
     if docker.data is not None and not docker.error:
         for host in PUBLIC_HOSTS:
             keys = docker.keys_for(host)
@@ -377,33 +379,33 @@ def check_machine(
                 checks.append(
                     _verdict(
                         ctx,
-                        check,
+                        make,
                         host,
                         f"docker config: auths[{keys[0]!r}]",
                         decoded,
                         "ecrtui login --registry-type public",
-                        id="local.public-entry",
+                        id=CheckId.LOCAL_PUBLIC_ENTRY,
                         title="ECR Public entry",
                     )
                 )
-    checks.append(_keyring_check(check, cache_mode, keyring))
+    checks.append(_keyring_check(make, cache_mode, keyring))
     return checks
 
 
-def _docker_config_check(ctx: DoctorContext, check: CheckBuilder, docker: CredentialsFile) -> Check:
+def _docker_config_check(ctx: DoctorContext, make: CheckMaker, docker: CredentialsFile) -> Check:
     title = "Docker config"
     if docker.error:
-        return check.fail(
-            "local.docker-config", title, docker.error, remediation="fix or move the file, then log in again"
+        return make.fail(
+            CheckId.LOCAL_DOCKER_CONFIG, title, docker.error, remediation="fix or move the file, then log in again"
         )
     if docker.data is None:
-        return check.ok("local.docker-config", title, f"{docker.path} does not exist: docker holds no credentials")
+        return make.ok(CheckId.LOCAL_DOCKER_CONFIG, title, f"{docker.path} does not exist: docker holds no credentials")
     store = docker.data.get("credsStore")
     if isinstance(store, str) and store:
         program = f"docker-credential-{store}"
         if shutil.which(program, path=ctx.environ.get("PATH")) is None:
-            return check.fail(
-                "local.docker-config",
+            return make.fail(
+                CheckId.LOCAL_DOCKER_CONFIG,
                 title,
                 f"{docker.path} sets credsStore {store!r}, but {program} is not on PATH: docker login and pulls of "
                 "every registry without its own credHelpers entry fail",
@@ -412,8 +414,8 @@ def _docker_config_check(ctx: DoctorContext, check: CheckBuilder, docker: Creden
     entries = len(docker.auths)
     helpers = docker.data.get("credHelpers")
     helper_count = len(helpers) if isinstance(helpers, dict) else 0
-    return check.ok(
-        "local.docker-config",
+    return make.ok(
+        CheckId.LOCAL_DOCKER_CONFIG,
         title,
         f"{docker.path}: {entries} auths entries, credsStore {store or 'unset'}, {helper_count} credHelpers",
     )
@@ -425,10 +427,10 @@ def default_keyring() -> Any:
     return keyring.get_keyring()
 
 
-def _keyring_check(check: CheckBuilder, cache_mode: str, detect: Callable[[], Any] | None) -> Check:
+def _keyring_check(make: CheckMaker, cache_mode: str, detect: Callable[[], Any] | None) -> Check:
     title = "Keyring backend"
     if cache_mode == "none":
-        return check.skip("local.keyring", title, "the token cache is off (cache: none in the profiles file)")
+        return make.skip(CheckId.LOCAL_KEYRING, title, "the token cache is off (cache: none in the profiles file)")
     box: list[Any] = []
 
     def work() -> None:
@@ -441,8 +443,8 @@ def _keyring_check(check: CheckBuilder, cache_mode: str, detect: Callable[[], An
     thread.start()
     thread.join(KEYRING_DEADLINE_SECONDS)
     if not box:
-        return check.warn(
-            "local.keyring",
+        return make.warn(
+            CheckId.LOCAL_KEYRING,
             title,
             f"the keyring did not answer within {KEYRING_DEADLINE_SECONDS:g} s (a locked keychain, or a D-Bus "
             "service that does not answer): ecrtui runs with the token cache off",
@@ -450,16 +452,18 @@ def _keyring_check(check: CheckBuilder, cache_mode: str, detect: Callable[[], An
         )
     outcome, value = box[0]
     if outcome == "error":
-        return check.warn("local.keyring", title, f"the keyring cannot be used: {value}", remediation="set cache: none")
-    return _backend_verdict(check, value)
+        return make.warn(
+            CheckId.LOCAL_KEYRING, title, f"the keyring cannot be used: {value}", remediation="set cache: none"
+        )
+    return _backend_verdict(make, value)
 
 
-def _backend_verdict(check: CheckBuilder, backend: Any) -> Check:
+def _backend_verdict(make: CheckMaker, backend: Any) -> Check:
     title = "Keyring backend"
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     if name.startswith(("keyring.backends.fail.", "keyring.backends.null.")):
-        return check.warn(
-            "local.keyring",
+        return make.warn(
+            CheckId.LOCAL_KEYRING,
             title,
             f"no usable keyring backend ({name}): the token cache is off; logins still work, each one asks AWS",
             remediation=(
@@ -468,19 +472,19 @@ def _backend_verdict(check: CheckBuilder, backend: Any) -> Check:
         )
     if name.startswith("keyrings.alt.file.") or "Plaintext" in name:
         where = getattr(backend, "file_path", "a file")
-        return check.warn(
-            "local.keyring",
+        return make.warn(
+            CheckId.LOCAL_KEYRING,
             title,
             f"{name} keeps cached tokens unencrypted in {where}",
             remediation="use the desktop's keyring (Secret Service, Keychain, Credential Manager), or cache: none",
         )
     if "Windows" in name or "WinVault" in name:
-        return check.ok(
-            "local.keyring",
+        return make.ok(
+            CheckId.LOCAL_KEYRING,
             title,
             f"{name}: Windows Credential Manager holds ~1,280 characters per item; ecrtui splits longer tokens",
         )
-    return check.ok("local.keyring", title, f"{name} (priority {getattr(backend, 'priority', '?')})")
+    return make.ok(CheckId.LOCAL_KEYRING, title, f"{name} (priority {getattr(backend, 'priority', '?')})")
 
 
 def login_hint(target_name: str, *, from_file: bool) -> str:

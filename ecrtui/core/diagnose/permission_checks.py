@@ -24,9 +24,10 @@ from typing import Any
 
 from ecrtui.core.addresses import PUBLIC_REGION, RegistryType
 from ecrtui.core.aws_errors import code_and_message, denied_action, is_access_denied, to_aws_error
+from ecrtui.core.diagnose.check_ids import PULL_AND_PUSH, CheckId
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.credential_checks import Identity
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder, CheckStatus
+from ecrtui.core.diagnose.models import Category, Check, CheckMaker, CheckStatus
 from ecrtui.core.iam_policy import identity_policy, repository_policy
 from ecrtui.core.models import Registry, Target
 from ecrtui.core.partitions import arn_partition
@@ -63,7 +64,9 @@ class Outcome:
     error: BaseException | None = None  # what the call raised, for to_aws_error()
 
 
-def call(operation: Callable[[], Any], *, expected: tuple[str, ...] = ()) -> Outcome:
+def attempt(operation: Callable[[], Any], *, expected: tuple[str, ...] = ()) -> Outcome:
+    """Make one probing call and say how it ended: the answer, or what its error means
+    for the permission asked about."""
     import botocore.exceptions as bx
     from botocore.parsers import ResponseParserError
 
@@ -105,7 +108,7 @@ class _Scope:
     ctx: DoctorContext
     target: Target
     identity: Identity | None
-    check: CheckBuilder
+    make: CheckMaker
 
     @property
     def principal(self) -> str:
@@ -117,10 +120,10 @@ class _Scope:
         return self.ctx.factory.client(service, region, self.target.profile, self.target.role_arn)
 
     def denied(
-        self, id: str, title: str, actions: list[str], resource: str, subject: str | None, what: str = ""
+        self, id: CheckId, title: str, actions: list[str], resource: str, subject: str | None, what: str = ""
     ) -> Check:
         listed = ", ".join(actions)
-        return self.check.fail(
+        return self.make.fail(
             id,
             title,
             f"access denied: {self.principal} may not call {listed}{what}",
@@ -137,7 +140,7 @@ def check_permissions(
     repositories: tuple[str, ...],
     identity: Identity | None,
 ) -> list[Check]:
-    scope = _Scope(ctx, target, identity, CheckBuilder(target.name, Category.PERMISSIONS))
+    scope = _Scope(ctx, target, identity, CheckMaker(target.name, Category.PERMISSIONS))
     if target.type is RegistryType.PUBLIC:
         checks = _public_login(scope)
         for registry in registries[:1]:
@@ -169,21 +172,23 @@ def _private_login(scope: _Scope, region: str, members: list[Registry]) -> Check
     title = "Login (ecr:GetAuthorizationToken)"
     ids = [r.account_id for r in members if r.account_id][:MAX_IDS_PER_CALL]
     client = scope.client("ecr", region)
-    outcome = call(lambda: client.get_authorization_token(**({"registryIds": ids} if ids else {})))
+    outcome = attempt(lambda: client.get_authorization_token(**({"registryIds": ids} if ids else {})))
     if outcome.kind == "answered":
-        return scope.check.ok(
-            "permissions.login", title, f"allowed in {region}: ECR handed out a token", subject=region
+        return scope.make.ok(
+            CheckId.PERMISSIONS_LOGIN, title, f"allowed in {region}: ECR handed out a token", subject=region
         )
     if outcome.kind == "denied":
-        return scope.denied("permissions.login", title, ["ecr:GetAuthorizationToken"], "*", region, f" in {region}")
+        return scope.denied(
+            CheckId.PERMISSIONS_LOGIN, title, ["ecr:GetAuthorizationToken"], "*", region, f" in {region}"
+        )
     translated = to_aws_error(
         outcome.error or RuntimeError(outcome.message),
         action="ecr:GetAuthorizationToken",
         profile=scope.target.profile,
         settings=scope.ctx.factory.settings,
     )
-    return scope.check.fail(
-        "permissions.login",
+    return scope.make.fail(
+        CheckId.PERMISSIONS_LOGIN,
         title,
         f"in {region}: {translated.message}",
         remediation=translated.remediation,
@@ -195,23 +200,27 @@ def _public_login(scope: _Scope) -> list[Check]:
     login_title = "Login (ecr-public:GetAuthorizationToken)"
     bearer_title = "Login (sts:GetServiceBearerToken)"
     client = scope.client("ecr-public", PUBLIC_REGION)
-    outcome = call(client.get_authorization_token)
+    outcome = attempt(client.get_authorization_token)
     if outcome.kind == "answered":
         return [
-            scope.check.ok("permissions.login", login_title, "allowed: ECR Public handed out a token"),
-            scope.check.ok("permissions.service-bearer-token", bearer_title, "allowed (ECR Public's token needs it)"),
+            scope.make.ok(CheckId.PERMISSIONS_LOGIN, login_title, "allowed: ECR Public handed out a token"),
+            scope.make.ok(
+                CheckId.PERMISSIONS_SERVICE_BEARER_TOKEN, bearer_title, "allowed (ECR Public's token needs it)"
+            ),
         ]
     if outcome.kind == "denied" and outcome.action == "sts:GetServiceBearerToken":
         return [
-            scope.check.ok(
-                "permissions.login", login_title, "allowed: the denial came from the next step, the bearer token"
+            scope.make.ok(
+                CheckId.PERMISSIONS_LOGIN, login_title, "allowed: the denial came from the next step, the bearer token"
             ),
-            scope.denied("permissions.service-bearer-token", bearer_title, ["sts:GetServiceBearerToken"], "*", None),
+            scope.denied(
+                CheckId.PERMISSIONS_SERVICE_BEARER_TOKEN, bearer_title, ["sts:GetServiceBearerToken"], "*", None
+            ),
         ]
     if outcome.kind == "denied":
         # The README's minimal public login policy: both actions, on any resource.
         login = scope.denied(
-            "permissions.login",
+            CheckId.PERMISSIONS_LOGIN,
             login_title,
             ["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"],
             "*",
@@ -219,10 +228,10 @@ def _public_login(scope: _Scope) -> list[Check]:
         )
         decisions = _simulate(scope, ("sts:GetServiceBearerToken",), "*", PUBLIC_REGION)
         if isinstance(decisions, dict):
-            bearer = _decided(scope, "permissions.service-bearer-token", bearer_title, decisions, "*", None)
+            bearer = _decided(scope, CheckId.PERMISSIONS_SERVICE_BEARER_TOKEN, bearer_title, decisions, "*", None)
         else:
-            bearer = scope.check.skip(
-                "permissions.service-bearer-token",
+            bearer = scope.make.skip(
+                CheckId.PERMISSIONS_SERVICE_BEARER_TOKEN,
                 bearer_title,
                 f"checked only once ecr-public:GetAuthorizationToken is allowed ({decisions})",
             )
@@ -234,8 +243,8 @@ def _public_login(scope: _Scope) -> list[Check]:
         settings=scope.ctx.factory.settings,
     )
     return [
-        scope.check.fail("permissions.login", login_title, translated.message, remediation=translated.remediation),
-        scope.check.skip("permissions.service-bearer-token", bearer_title, "the login call did not get that far"),
+        scope.make.fail(CheckId.PERMISSIONS_LOGIN, login_title, translated.message, remediation=translated.remediation),
+        scope.make.skip(CheckId.PERMISSIONS_SERVICE_BEARER_TOKEN, bearer_title, "the login call did not get that far"),
     ]
 
 
@@ -249,7 +258,7 @@ def _private_repository(scope: _Scope, registry: Registry, account: str | None, 
     subject = f"{registry.host or registry.label}/{name}"
     checks = [_exists(scope, client, where, registry, account, name, arn, subject)]
     missing = checks[0].failed
-    pull_image = call(
+    pull_image = attempt(
         lambda: client.batch_get_image(
             repositoryName=name, imageIds=[{"imageTag": f"ecrtui-doctor-{secrets.token_hex(8)}"}], **where
         )
@@ -257,7 +266,7 @@ def _private_repository(scope: _Scope, registry: Registry, account: str | None, 
     checks.append(
         _probe_check(
             scope,
-            "permissions.pull-image",
+            CheckId.PERMISSIONS_PULL_IMAGE,
             "Pull: ecr:BatchGetImage",
             "ecr:BatchGetImage",
             pull_image,
@@ -268,14 +277,14 @@ def _private_repository(scope: _Scope, registry: Registry, account: str | None, 
             registry=registry,
         )
     )
-    pull_layer = call(
+    pull_layer = attempt(
         lambda: client.get_download_url_for_layer(repositoryName=name, layerDigest=MADE_UP_DIGEST, **where),
         expected=("LayersNotFoundException", "LayerInaccessibleException"),
     )
     checks.append(
         _probe_check(
             scope,
-            "permissions.pull-layer",
+            CheckId.PERMISSIONS_PULL_LAYER,
             "Pull: ecr:GetDownloadUrlForLayer",
             "ecr:GetDownloadUrlForLayer",
             pull_layer,
@@ -285,13 +294,13 @@ def _private_repository(scope: _Scope, registry: Registry, account: str | None, 
             registry=registry,
         )
     )
-    push_check = call(
+    push_check = attempt(
         lambda: client.batch_check_layer_availability(repositoryName=name, layerDigests=[MADE_UP_DIGEST], **where)
     )
     checks.append(
         _probe_check(
             scope,
-            "permissions.push-check",
+            CheckId.PERMISSIONS_PUSH_CHECK,
             "Push: ecr:BatchCheckLayerAvailability",
             "ecr:BatchCheckLayerAvailability",
             push_check,
@@ -316,15 +325,15 @@ def _exists(
     subject: str,
 ) -> Check:
     title = "Repository exists (ecr:DescribeRepositories)"
-    outcome = call(lambda: client.describe_repositories(repositoryNames=[name], **where))
+    outcome = attempt(lambda: client.describe_repositories(repositoryNames=[name], **where))
     owner = account or "the caller's account"
     if outcome.kind == "answered":
-        return scope.check.ok(
-            "permissions.repository", title, f"{name} exists in {owner} ({registry.region})", subject=subject
+        return scope.make.ok(
+            CheckId.PERMISSIONS_REPOSITORY, title, f"{name} exists in {owner} ({registry.region})", subject=subject
         )
     if outcome.kind == "no-repository":
-        return scope.check.fail(
-            "permissions.repository",
+        return scope.make.fail(
+            CheckId.PERMISSIONS_REPOSITORY,
             title,
             f"{name} does not exist in registry {owner} in {registry.region}",
             remediation=(
@@ -334,8 +343,8 @@ def _exists(
             subject=subject,
         )
     if outcome.kind == "denied":
-        return scope.check.warn(
-            "permissions.repository",
+        return scope.make.warn(
+            CheckId.PERMISSIONS_REPOSITORY,
             title,
             f"cannot tell whether {name} exists: {scope.principal} may not call ecr:DescribeRepositories "
             "(pull and push do not need it)",
@@ -343,8 +352,8 @@ def _exists(
             policy=identity_policy(["ecr:DescribeRepositories"], arn),
             subject=subject,
         )
-    return scope.check.skip(
-        "permissions.repository", title, f"could not be checked: {_unknown_reason(outcome)}", subject=subject
+    return scope.make.skip(
+        CheckId.PERMISSIONS_REPOSITORY, title, f"could not be checked: {_unknown_reason(outcome)}", subject=subject
     )
 
 
@@ -357,7 +366,7 @@ def _image_not_found(outcome: Outcome) -> bool:
 
 def _probe_check(
     scope: _Scope,
-    id: str,
+    id: CheckId,
     title: str,
     action: str,
     outcome: Outcome,
@@ -373,17 +382,15 @@ def _probe_check(
     if outcome.kind == "denied":
         return scope.denied(id, title, [outcome.action or action], arn, subject)
     if outcome.kind == "no-repository" or (repository_missing and outcome.kind != "answered"):
-        return scope.check.skip(id, title, "the repository does not exist", subject=subject)
+        return scope.make.skip(id, title, "the repository does not exist", subject=subject)
     if outcome.kind == "expected" or (outcome.kind == "answered" and allowed(outcome)):
         said = f"answered {outcome.code}" if outcome.kind == "expected" else "answered without AccessDenied"
-        return scope.check.ok(id, title, f"allowed: ECR {said} for a made-up image", subject=subject)
+        return scope.make.ok(id, title, f"allowed: ECR {said} for a made-up image", subject=subject)
     reason = _unknown_reason(outcome) if outcome.kind == "unknown" else "an answer that proves nothing"
     decisions = _simulate(scope, (action,), arn, registry.region)
     if isinstance(decisions, dict):
         return _decided(scope, id, title, decisions, arn, subject, prefix=f"ECR answered {reason}; ")
-    return scope.check.skip(
-        id, title, f"could not be verified: ECR answered {reason}, and {decisions}", subject=subject
-    )
+    return scope.make.skip(id, title, f"could not be verified: ECR answered {reason}, and {decisions}", subject=subject)
 
 
 def _push_upload(scope: _Scope, service: str, arn: str, subject: str, region: str) -> Check:
@@ -391,9 +398,9 @@ def _push_upload(scope: _Scope, service: str, arn: str, subject: str, region: st
     actions = tuple(f"{service}:{a}" for a in UPLOAD_ACTIONS)
     decisions = _simulate(scope, actions, arn, region)
     if isinstance(decisions, dict):
-        return _decided(scope, "permissions.push-upload", title, decisions, arn, subject)
-    return scope.check.skip(
-        "permissions.push-upload",
+        return _decided(scope, CheckId.PERMISSIONS_PUSH_UPLOAD, title, decisions, arn, subject)
+    return scope.make.skip(
+        CheckId.PERMISSIONS_PUSH_UPLOAD,
         title,
         f"{', '.join(actions)} cannot be verified without writing, and {decisions}",
         remediation=f"a push also needs them on {arn}; let the caller call iam:SimulatePrincipalPolicy to check them",
@@ -406,12 +413,16 @@ def _public_repository(scope: _Scope, registry: Registry, name: str) -> list[Che
     arn = repository_arn(registry, account, name)
     subject = f"{registry.host or 'public.ecr.aws'}/{name}"
     client = scope.client("ecr-public", PUBLIC_REGION)
-    push_check = call(lambda: client.batch_check_layer_availability(repositoryName=name, layerDigests=[MADE_UP_DIGEST]))
+    push_check = attempt(
+        lambda: client.batch_check_layer_availability(repositoryName=name, layerDigests=[MADE_UP_DIGEST])
+    )
     return [
-        scope.check.ok("permissions.pull-image", "Pull", "pulls from ECR Public need no permission", subject=subject),
+        scope.make.ok(
+            CheckId.PERMISSIONS_PULL_IMAGE, "Pull", "pulls from ECR Public need no permission", subject=subject
+        ),
         _probe_check(
             scope,
-            "permissions.push-check",
+            CheckId.PERMISSIONS_PUSH_CHECK,
             "Push: ecr-public:BatchCheckLayerAvailability",
             "ecr-public:BatchCheckLayerAvailability",
             push_check,
@@ -437,7 +448,7 @@ def _simulate(scope: _Scope, actions: tuple[str, ...], resource: str, region: st
 
     def simulate() -> dict[str, str] | str:
         client = scope.client("iam", region)
-        outcome = call(
+        outcome = attempt(
             lambda: client.simulate_principal_policy(
                 PolicySourceArn=principal, ActionNames=list(actions), ResourceArns=[resource]
             )
@@ -453,14 +464,14 @@ def _simulate(scope: _Scope, actions: tuple[str, ...], resource: str, region: st
 
 
 def _decided(
-    scope: _Scope, id: str, title: str, decisions: dict[str, str], arn: str, subject: str | None, prefix: str = ""
+    scope: _Scope, id: CheckId, title: str, decisions: dict[str, str], arn: str, subject: str | None, prefix: str = ""
 ) -> Check:
     denied = sorted(action for action, decision in decisions.items() if decision != "allowed")
     if not denied:
-        return scope.check.ok(
+        return scope.make.ok(
             id, title, f"{prefix}allowed by the caller's IAM policies (iam:SimulatePrincipalPolicy)", subject=subject
         )
-    return scope.check.fail(
+    return scope.make.fail(
         id,
         title,
         f"{prefix}the IAM policy simulator says {scope.principal} may not call {', '.join(denied)}",
@@ -475,8 +486,8 @@ def _decided(
 
 def _cross_account_registry(scope: _Scope, registry: Registry, account: str) -> Check:
     assert scope.identity is not None
-    return scope.check.ok(
-        "permissions.cross-account",
+    return scope.make.ok(
+        CheckId.PERMISSIONS_CROSS_ACCOUNT,
         "Cross-account registry",
         f"registry {account} belongs to another account than the caller ({scope.identity.account}): "
         f"pulls and pushes also need its repository policies to grant {scope.identity.principal_arn}",
@@ -488,21 +499,21 @@ def _cross_account_registry(scope: _Scope, registry: Registry, account: str) -> 
 def _cross_account_repository(scope: _Scope, registry: Registry, account: str, name: str, checks: list[Check]) -> Check:
     assert scope.identity is not None
     subject = f"{registry.host or registry.label}/{name}"
-    mine = [c for c in checks if c.subject == subject and c.id.startswith(("permissions.pull", "permissions.push"))]
+    mine = [c for c in checks if c.subject == subject and c.id in PULL_AND_PUSH]
     denied = [c for c in mine if c.status is CheckStatus.FAIL]
     principal = scope.identity.principal_arn
     title = "Cross-account repository"
     if not denied:
-        return scope.check.ok(
-            "permissions.cross-account",
+        return scope.make.ok(
+            CheckId.PERMISSIONS_CROSS_ACCOUNT,
             title,
             f"{name} is in account {account}, the caller in {scope.identity.account}: what was allowed above is "
             f"also granted by its repository policy",
             subject=subject,
         )
     actions = [f"ecr:{a}" for a in (*PULL_ACTIONS, *PUSH_ACTIONS)]
-    return scope.check.warn(
-        "permissions.cross-account",
+    return scope.make.warn(
+        CheckId.PERMISSIONS_CROSS_ACCOUNT,
         title,
         f"{name} is in account {account}, the caller in {scope.identity.account}: besides the caller's IAM "
         f"policy, the repository policy in account {account} must grant {principal}",

@@ -12,12 +12,13 @@ from typing import Any
 from ecrtui.core.addresses import PUBLIC_REGION, private_host
 from ecrtui.core.aws import ClientFactory
 from ecrtui.core.config import discover_aws_profiles
+from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.client_checks import check_helper_log, check_local_runtimes
 from ecrtui.core.diagnose.config_checks import DoctorPlan, check_configuration
 from ecrtui.core.diagnose.context import Clock, DoctorContext, utc_now
 from ecrtui.core.diagnose.credential_checks import Identity, check_credentials
 from ecrtui.core.diagnose.local_checks import check_hosts, check_machine, login_hint, target_files
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder, Report
+from ecrtui.core.diagnose.models import Category, Check, CheckMaker, Report
 from ecrtui.core.diagnose.network_checks import check_network
 from ecrtui.core.diagnose.permission_checks import check_permissions
 from ecrtui.core.diagnose.probe import HttpProbe, http_probe
@@ -108,8 +109,8 @@ def _diagnose_target(
         category = checks[-1].category if checks else Category.CONFIGURATION
         add(
             [
-                CheckBuilder(target.name, category).fail(
-                    "doctor.error",
+                CheckMaker(target.name, category).fail(
+                    CheckId.DOCTOR_ERROR,
                     "Doctor",
                     f"the checks of this target stopped: {type(error).__name__}: {redact(str(error))}",
                     remediation="this is a bug in ecrtui doctor: please report it with this line",
@@ -168,6 +169,12 @@ def _with_default_hosts(registries: tuple[Registry, ...], identity: Identity | N
 
 
 def _skipped(target: Target, category: Category, reason: str) -> Check:
-    return CheckBuilder(target.name, category).skip(
-        f"{category.value}.skipped", f"{category.value.title()} checks", reason
-    )
+    return CheckMaker(target.name, category).skip(_SKIPPED[category], f"{category.value.title()} checks", reason)
+
+
+_SKIPPED = {
+    Category.CREDENTIALS: CheckId.CREDENTIALS_SKIPPED,
+    Category.NETWORK: CheckId.NETWORK_SKIPPED,
+    Category.PERMISSIONS: CheckId.PERMISSIONS_SKIPPED,
+    Category.LOCAL: CheckId.LOCAL_SKIPPED,
+}
