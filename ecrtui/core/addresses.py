@@ -26,7 +26,7 @@ PUBLIC_HOSTS = (PUBLIC_HOST, PUBLIC_DUALSTACK_HOST)
 # ECR Public's GetAuthorizationToken exists only in us-east-1.
 PUBLIC_REGION = "us-east-1"
 
-# The pattern of amazon-ecr-credential-helper: account, -fips, region, DNS suffix of every
+# Every ECR hostname Amazon's own docker credential helper accepts: account, -fips, region, DNS suffix of every
 # partition (commercial, China, EUSC, dual-stack, GovCloud/ISO). Used with fullmatch so a
 # trailing newline or suffix never sneaks through.
 _PRIVATE_HOST = re.compile(
