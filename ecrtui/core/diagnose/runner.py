@@ -17,8 +17,10 @@ from ecrtui.core.diagnose.client_checks import check_helper_log, check_local_run
 from ecrtui.core.diagnose.config_checks import DoctorPlan, check_configuration
 from ecrtui.core.diagnose.context import Clock, DoctorContext, utc_now
 from ecrtui.core.diagnose.credential_checks import check_credentials
+from ecrtui.core.diagnose.credentials_files import target_files
+from ecrtui.core.diagnose.host_checks import check_hosts, login_hint
 from ecrtui.core.diagnose.identity_checks import Identity
-from ecrtui.core.diagnose.local_checks import check_hosts, check_machine, login_hint, target_files
+from ecrtui.core.diagnose.local_checks import check_machine
 from ecrtui.core.diagnose.models import Category, Check, CheckMaker, Report
 from ecrtui.core.diagnose.network_checks import check_network
 from ecrtui.core.diagnose.permission_checks import check_permissions
