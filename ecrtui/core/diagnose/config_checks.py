@@ -59,25 +59,7 @@ def plan_doctor(
     target of the profiles file is examined (or the default credential chain's registry).
     A target name that does not exist is still bad usage: UsageError.
     """
-    machine = CheckMaker(None, Category.CONFIGURATION)
-    problems: list[Check] = []
-    if profiles_error is not None:
-        problems.append(
-            machine.fail(
-                CheckId.CONFIG_PROFILES_FILE,
-                "Profiles file",
-                profiles_error.message,
-                remediation=profiles_error.remediation,
-            )
-        )
-    elif profiles.path:
-        problems.append(
-            machine.ok(
-                CheckId.CONFIG_PROFILES_FILE,
-                "Profiles file",
-                f"{profiles.path}: {len(profiles.targets)} target(s), valid",
-            )
-        )
+    problems = _profiles_file_checks(profiles, profiles_error)
     adhoc = not selection.names_targets and not (
         selection.registries or selection.profile or selection.region or selection.registry_type
     )
@@ -97,13 +79,23 @@ def plan_doctor(
         targets = tuple(
             dataclasses.replace(t, repositories=tuple(dict.fromkeys((*t.repositories, *repositories)))) for t in targets
         )
+    make = CheckMaker(targets[0].name if targets else None, Category.CONFIGURATION)
     for text, error in bad_registries:
         problems.append(
-            CheckMaker(targets[0].name, Category.CONFIGURATION).fail(
-                CheckId.CONFIG_REGISTRY, "Registry", error.message, remediation=error.remediation, subject=text
-            )
+            make.fail(CheckId.CONFIG_REGISTRY, "Registry", error.message, remediation=error.remediation, subject=text)
         )
     return DoctorPlan(targets, profiles.defaults, tuple(problems), selection.writers)
+
+
+def _profiles_file_checks(profiles: ProfilesFile, error: ConfigError | None) -> list[Check]:
+    """The profiles file as a finding: why it cannot be read, or what it holds."""
+    make = CheckMaker(None, Category.CONFIGURATION)
+    if error is not None:
+        return [make.fail(CheckId.CONFIG_PROFILES_FILE, "Profiles file", error.message, remediation=error.remediation)]
+    if profiles.path:
+        said = f"{profiles.path}: {len(profiles.targets)} target(s), valid"
+        return [make.ok(CheckId.CONFIG_PROFILES_FILE, "Profiles file", said)]
+    return []
 
 
 def _lenient_registries(text: str) -> tuple[tuple[RegistrySpec, ...], list[tuple[str, UsageError]]]:
@@ -193,30 +185,32 @@ def _origin_text(origin: str, target: Target) -> str:
 def _profile(
     make: CheckMaker, target: Target, aws_profiles: tuple[AwsProfile, ...] | ConfigError, environ: Mapping[str, str]
 ) -> tuple[Check, bool]:
-    title = "AWS profile"
+    """Whether the AWS profile the target uses exists (and its source_profile); True when
+    its credentials can be looked for."""
     if isinstance(aws_profiles, ConfigError):
         return make.fail(
-            CheckId.CONFIG_PROFILE, title, aws_profiles.message, remediation=aws_profiles.remediation
+            CheckId.CONFIG_PROFILE, _PROFILE, aws_profiles.message, remediation=aws_profiles.remediation
         ), False
     name, origin = target.profile, "the target"
     for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
         if name is None and environ.get(variable):
             name, origin = environ[variable], f"${variable}"
     if name is None:
-        return (
-            make.ok(
-                CheckId.CONFIG_PROFILE,
-                title,
-                "no profile named: the default credential chain (environment, [default], SSO, container, "
-                "instance metadata)",
-            ),
-            True,
+        said = (
+            "no profile named: the default credential chain (environment, [default], SSO, container, instance metadata)"
         )
+        return make.ok(CheckId.CONFIG_PROFILE, _PROFILE, said), True
     role = SsoRole.from_profile_key(name)
     if role is not None:  # a target naming IAM Identity Center itself: no profile involved
         where = f"role {role.role} in account {role.account_id} through sso-session {role.session}"
-        return make.ok(CheckId.CONFIG_PROFILE, title, f"none needed: {where}"), True
-    by_name = {p.name: p for p in aws_profiles}
+        return make.ok(CheckId.CONFIG_PROFILE, _PROFILE, f"none needed: {where}"), True
+    return _named_profile(make, name, origin, {p.name: p for p in aws_profiles})
+
+
+_PROFILE = "AWS profile"
+
+
+def _named_profile(make: CheckMaker, name: str, origin: str, by_name: dict[str, AwsProfile]) -> tuple[Check, bool]:
     found = by_name.get(name)
     if found is None:
         close = difflib.get_close_matches(name, list(by_name), n=1)
@@ -225,21 +219,18 @@ def _profile(
         return (
             make.fail(
                 CheckId.CONFIG_PROFILE,
-                title,
+                _PROFILE,
                 f"AWS profile {name!r} (named by {origin}) does not exist in the AWS config or credentials file",
                 remediation=f"{hint}profiles: {listed} (`aws configure list-profiles`)",
                 subject=name,
             ),
             False,
         )
-    details = [found.kind]
-    if found.region:
-        details.append(f"region {found.region}")
     if found.source_profile and found.source_profile not in by_name:
         return (
             make.fail(
                 CheckId.CONFIG_PROFILE,
-                title,
+                _PROFILE,
                 f"profile {name!r} takes its credentials from source_profile {found.source_profile!r}, "
                 "which does not exist",
                 remediation=f"add [profile {found.source_profile}] or fix source_profile in {found.source}",
@@ -247,8 +238,9 @@ def _profile(
             ),
             False,
         )
+    details = ", ".join([found.kind, *([f"region {found.region}"] if found.region else [])])
     return make.ok(
-        CheckId.CONFIG_PROFILE, title, f"profile {name} ({', '.join(details)}) in {found.source}", subject=name
+        CheckId.CONFIG_PROFILE, _PROFILE, f"profile {name} ({details}) in {found.source}", subject=name
     ), True
 
 
