@@ -17,17 +17,18 @@ class Partition:
 
 COMMERCIAL = Partition("aws", "", "amazonaws.com")
 
-# Longest prefix first: `us-isob-` before `us-iso-`.
-PARTITIONS = (
-    Partition("aws-cn", "cn-", "amazonaws.com.cn", "on.amazonwebservices.com.cn"),
-    Partition("aws-us-gov", "us-gov-", "amazonaws.com"),
-    Partition("aws-iso-b", "us-isob-", "sc2s.sgov.gov"),
-    Partition("aws-iso-f", "us-isof-", "csp.hci.ic.gov"),
-    Partition("aws-iso-e", "eu-isoe-", "cloud.adc-e.uk"),
-    Partition("aws-iso", "us-iso-", "c2s.ic.gov"),
-    Partition("aws-eusc", "eusc-", "amazonaws.eu"),
-    COMMERCIAL,
+# name, region prefix, DNS suffix[, dual-stack suffix]; longest prefix first (`us-isob-`
+# before `us-iso-`), the commercial partition last since its prefix matches every region.
+_TABLE: tuple[tuple[str, ...], ...] = (
+    ("aws-cn", "cn-", "amazonaws.com.cn", "on.amazonwebservices.com.cn"),
+    ("aws-us-gov", "us-gov-", "amazonaws.com"),
+    ("aws-iso-b", "us-isob-", "sc2s.sgov.gov"),
+    ("aws-iso-f", "us-isof-", "csp.hci.ic.gov"),
+    ("aws-iso-e", "eu-isoe-", "cloud.adc-e.uk"),
+    ("aws-iso", "us-iso-", "c2s.ic.gov"),
+    ("aws-eusc", "eusc-", "amazonaws.eu"),
 )
+PARTITIONS = (*(Partition(*row) for row in _TABLE), COMMERCIAL)
 
 # Every DNS suffix an ECR registry hostname ends with, dotted: `.amazonaws.com`, ...
 REGISTRY_DOMAINS = tuple(dict.fromkeys(f".{p.dns_suffix}" for p in PARTITIONS))
