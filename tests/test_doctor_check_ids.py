@@ -33,3 +33,16 @@ def test_an_id_starts_with_its_category_and_reads_as_itself() -> None:
     for check_id in CheckId:
         assert check_id.value.split(".")[0] in prefixes | {"doctor"}
         assert f"{check_id}" == str(check_id) == check_id.value  # text output shows the id, not the member name
+
+
+def test_every_id_a_test_names_exists() -> None:
+    """A test that keys on an id no check makes passes for the wrong reason (it never
+    finds the check): every quoted id in the tests must be a CheckId."""
+    named: dict[str, str] = {}  # id -> a test file that names it
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for found in re.findall(rf"[\"']({ID})[\"']", path.read_text(encoding="utf-8")):
+            named.setdefault(found, path.name)
+    files = {"config.json", "config.yml", "config.yaml"}  # docker's and the profiles file, not ids
+    ids = {check_id.value for check_id in CheckId}
+    unknown = {name: where for name, where in named.items() if name not in files | ids}
+    assert not unknown, f"ids no check makes: {unknown}"
