@@ -41,22 +41,29 @@ def check_permissions(
             for name in repositories:
                 checks.extend(public_repository_checks(scope, registry, name))
         return checks
-    checks = []
     by_region: dict[str, list[Registry]] = {}
     for registry in registries:
         by_region.setdefault(registry.region, []).append(registry)
-    for region, members in by_region.items():
-        checks.append(_private_login(scope, region, members))
+    checks = [_private_login(scope, region, members) for region, members in by_region.items()]
     for registry in registries:
-        account = registry.account_id or (identity.account if identity else None)
-        foreign = identity is not None and account is not None and account != identity.account
-        if foreign and not repositories:
-            checks.append(_cross_account_registry(scope, registry, str(account)))
-        for name in repositories:
-            checks.extend(private_repository_checks(scope, registry, account, name))
-            if foreign:
-                checks.append(_cross_account_repository(scope, registry, str(account), name, checks))
+        _add_registry_checks(scope, registry, repositories, checks)
     return checks
+
+
+def _add_registry_checks(
+    scope: PermissionScope, registry: Registry, repositories: tuple[str, ...], checks: list[Check]
+) -> None:
+    """A private registry's repositories, and for another account's registry what its
+    repository policies must grant too (read from the checks made so far)."""
+    identity = scope.identity
+    account = registry.account_id or (identity.account if identity else None)
+    foreign = identity is not None and account is not None and account != identity.account
+    if foreign and not repositories:
+        checks.append(_cross_account_registry(scope, registry, str(account)))
+    for name in repositories:
+        checks.extend(private_repository_checks(scope, registry, account, name))
+        if foreign:
+            checks.append(_cross_account_repository(scope, registry, str(account), name, checks))
 
 
 # --- login --------------------------------------------------------------------------------------
