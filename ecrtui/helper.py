@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from ecrtui import __version__
+from ecrtui.core.addresses import bare_host
 from ecrtui.core.cache import (
     CacheEntry,
     CacheUnavailable,
@@ -31,7 +32,6 @@ from ecrtui.core.cache import (
     state_dir,
     utc_now,
 )
-from ecrtui.core.registry import bare_host
 from ecrtui.pipes import quiet_on_closed_pipe
 
 if TYPE_CHECKING:

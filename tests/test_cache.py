@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support.secret_service import SecretServiceSession
 
+from ecrtui.core.addresses import RegistryType
 from ecrtui.core.cache import (
     CHUNK_SIZE,
     SERVICE,
@@ -32,7 +33,6 @@ from ecrtui.core.cache import (
     split_value,
 )
 from ecrtui.core.models import Registry, Token
-from ecrtui.core.registry import RegistryType
 from ecrtui.core.secret_service import SharedSessionKeyring
 
 pytest_plugins = ["helper_fixtures"]  # the keyring fixtures

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Env, run_cli
 
+from ecrtui.core.addresses import RegistrySpec, RegistryType
 from ecrtui.core.config import (
     MAX_FILE_BYTES,
     AwsProfile,
@@ -24,7 +25,6 @@ from ecrtui.core.config import (
 from ecrtui.core.errors import ConfigError, UsageError
 from ecrtui.core.models import SourceLocation, Target
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
-from ecrtui.core.registry import RegistrySpec, RegistryType
 
 FULL_FILE = """\
 version: 1

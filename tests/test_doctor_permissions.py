@@ -28,9 +28,9 @@ from conftest import free_port
 from support.daemons import Daemon
 from support.doctor import checks, doctor_in_process, failed, isolated_environ, one
 
+from ecrtui.core.addresses import RegistrySpec, RegistryType
 from ecrtui.core.diagnose import CheckStatus, Report
 from ecrtui.core.models import Target
-from ecrtui.core.registry import RegistrySpec, RegistryType
 from ecrtui.standins.ecr_public import EcrPublicStandin
 
 REPOSITORY = "team/app"

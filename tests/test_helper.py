@@ -155,7 +155,8 @@ def test_a_cached_token_is_served_without_aws_and_without_boto3(env: Env, ecr_pu
         "ecrtui.core",
         "ecrtui.core.cache",
         "ecrtui.core.errors",
-        "ecrtui.core.registry",
+        "ecrtui.core.addresses",
+        "ecrtui.core.partitions",
         "ecrtui.pipes",  # a closed pipe ends quietly: os and sys only
     }
 

@@ -1,4 +1,4 @@
-"""The registry model (ecrtui/core/registry.py): ECR hostnames of every partition parsed
+"""The registry model (ecrtui/core/addresses.py): ECR hostnames of every partition parsed
 and formatted, ECR Public hosts, GitHub output suffixes, and the `--registries` list
 parser with its hints, plus property tests that it never lets anything but a UsageError
 out."""
@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecrtui.core.errors import UsageError
-from ecrtui.core.registry import (
+from ecrtui.core.addresses import (
     PUBLIC_DUALSTACK_HOST,
     PUBLIC_HOST,
     PUBLIC_REGION,
@@ -23,6 +22,7 @@ from ecrtui.core.registry import (
     parse_registry_list,
     private_host,
 )
+from ecrtui.core.errors import UsageError
 
 # 123456789012 in digits that `\\d` and str.isdigit() accept but AWS does not
 FULLWIDTH_ID = "".join(chr(0xFF10 + int(d)) for d in "123456789012")

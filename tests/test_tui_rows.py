@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ecrtui.core.aws import SSO_EXPIRED
+from ecrtui.core.addresses import RegistryType
+from ecrtui.core.aws_errors import SSO_EXPIRED
 from ecrtui.core.models import LoginResult, LoginStatus, Registry, Token
-from ecrtui.core.registry import RegistryType
 from ecrtui.tui import demo_sso
 from ecrtui.tui.rows import (
     CachedState,

@@ -32,8 +32,9 @@ from conftest import Env, set_standin_mode
 from test_tui_app import DEMO_AWS_CLI, FROZEN_NOW, PROFILES, prepare, seed_cache, settle
 from textual.pilot import Pilot
 
-from ecrtui.core.aws import policy_statement
-from ecrtui.core.diagnose.models import Category, CheckBuilder
+from ecrtui.core.diagnose.check_ids import CheckId
+from ecrtui.core.diagnose.models import Category, CheckMaker
+from ecrtui.core.iam_policy import identity_policy
 from ecrtui.standins.ecr_public import EcrPublicStandin
 from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.rows import RegistryRow
@@ -61,40 +62,46 @@ Snap = Callable[..., bool]
 def denied_public_report(row: RegistryRow) -> Diagnosis:
     """What `ecrtui doctor` reports for an ECR Public target whose caller lacks the
     permission, with real AWS endpoints and fixed timings."""
-    config = CheckBuilder("public", Category.CONFIGURATION)
-    credentials = CheckBuilder("public", Category.CREDENTIALS)
-    network = CheckBuilder("public", Category.NETWORK)
-    permissions = CheckBuilder("public", Category.PERMISSIONS)
-    local = CheckBuilder("public", Category.LOCAL)
-    machine = CheckBuilder(None, Category.LOCAL)
+    config = CheckMaker("public", Category.CONFIGURATION)
+    credentials = CheckMaker("public", Category.CREDENTIALS)
+    network = CheckMaker("public", Category.NETWORK)
+    permissions = CheckMaker("public", Category.PERMISSIONS)
+    local = CheckMaker("public", Category.LOCAL)
+    machine = CheckMaker(None, Category.LOCAL)
     caller = "arn:aws:sts::123456789012:assumed-role/Developer/alice"
-    grant = policy_statement(["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"])
+    grant = identity_policy(["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"])
     checks = (
-        config.ok("config.profile", "AWS profile", "no profile named: the default credential chain"),
-        config.ok("config.region", "ECR Public region", "ECR Public logins go to us-east-1"),
-        credentials.ok("credentials.source", "Credential source", "SSO session of profile default (resolved in 42 ms)"),
-        credentials.ok("credentials.identity", "Caller identity", f"{caller} (role session, account 123456789012)"),
-        network.ok("network.proxy", "Proxy", "no proxy configured: api.ecr-public.us-east-1.amazonaws.com directly"),
+        config.ok(CheckId.CONFIG_PROFILE, "AWS profile", "no profile named: the default credential chain"),
+        config.ok(CheckId.CONFIG_PUBLIC_REGION, "ECR Public region", "ECR Public logins go to us-east-1"),
+        credentials.ok(
+            CheckId.CREDENTIALS_PROVIDER, "Credential source", "SSO session of profile default (resolved in 42 ms)"
+        ),
+        credentials.ok(
+            CheckId.CREDENTIALS_IDENTITY, "Caller identity", f"{caller} (role session, account 123456789012)"
+        ),
         network.ok(
-            "network.endpoint",
+            CheckId.NETWORK_PROXY, "Proxy", "no proxy configured: api.ecr-public.us-east-1.amazonaws.com directly"
+        ),
+        network.ok(
+            CheckId.NETWORK_ENDPOINT,
             "Endpoint",
             "https://api.ecr-public.us-east-1.amazonaws.com reachable (HTTP 404 in 38 ms)",
         ),
         permissions.fail(
-            "permissions.login",
+            CheckId.PERMISSIONS_LOGIN,
             "Login (ecr-public:GetAuthorizationToken)",
             f"access denied: {caller} may not call ecr-public:GetAuthorizationToken, sts:GetServiceBearerToken",
             remediation="attach the policy below to the role Developer",
             policy=grant,
         ),
         local.ok(
-            "local.stored",
+            CheckId.LOCAL_CREDENTIALS,
             "Stored credentials",
             "nothing stored in ~/.docker/config.json: anonymous pulls work",
             subject="public.ecr.aws",
         ),
         machine.warn(
-            "local.keyring",
+            CheckId.LOCAL_KEYRING,
             "Keyring backend",
             "keyrings.alt.file.PlaintextKeyring keeps cached tokens unencrypted",
             remediation="use the desktop's keyring (Secret Service, Keychain, Credential Manager), or cache: none",

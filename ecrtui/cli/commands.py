@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ecrtui.cli import render, token_cache
 from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.core import written
+from ecrtui.core.addresses import RegistryType, check_role_arn
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.config import ProfilesFile, discover_aws_profiles, load_profiles
 from ecrtui.core.engine import LoginEngine, logout
@@ -33,7 +34,6 @@ from ecrtui.core.github import (
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginResult, Registry
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
 from ecrtui.core.proxy import check_proxy_url, redact
-from ecrtui.core.registry import RegistryType, check_role_arn
 from ecrtui.core.writers import make_writers
 from ecrtui.core.writers.authfile import AuthFileWriter
 

@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecrtui.core.errors import ConfigError, UsageError
-from ecrtui.core.models import WRITER_NAMES, SourceLocation, Target
-from ecrtui.core.registry import (
+from ecrtui.core.addresses import (
     PUBLIC_HOSTS,
     RegistrySpec,
     RegistryType,
@@ -28,6 +26,8 @@ from ecrtui.core.registry import (
     is_role_arn,
     parse_registry,
 )
+from ecrtui.core.errors import ConfigError, UsageError
+from ecrtui.core.models import WRITER_NAMES, SourceLocation, Target
 
 if TYPE_CHECKING:
     import yaml

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from ecrtui.core.aws_errors import code_and_message
 from ecrtui.core.errors import AwsError
 from ecrtui.core.sso import current_token, not_signed_in
 from ecrtui.core.sso_config import ACCOUNT_ID, ROLE_NAME, SsoConfig
@@ -63,13 +64,12 @@ class _Portal:
         return answer if isinstance(answer, dict) else {}
 
     def _translate(self, error: Exception, operation: str) -> AwsError:
-        response = getattr(error, "response", None)
-        code = str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
+        code = code_and_message(error)[0]
         if code == "UnauthorizedException":
             return not_signed_in(self.config)
-        from ecrtui.core.aws import translate
+        from ecrtui.core.aws_errors import to_aws_error
 
-        return translate(error, action=f"sso:{_ACTION[operation]}", profile=None, settings=self.settings)
+        return to_aws_error(error, action=f"sso:{_ACTION[operation]}", profile=None, settings=self.settings)
 
     def pages(self, operation: str, key: str, **kwargs: Any) -> Iterator[list[Any]]:
         token: str | None = None
@@ -182,7 +182,7 @@ def check_ecr(
 ) -> list[EcrCheck]:
     """One GetAuthorizationToken per (account, role, region), in parallel under `jobs`:
     where each role can log into its account's registry. The token itself is dropped."""
-    from ecrtui.core.aws import translate
+    from ecrtui.core.aws_errors import to_aws_error
     from ecrtui.core.sso_config import SsoRole
 
     def one(account: DiscoveredAccount, role: str, region: str) -> EcrCheck:
@@ -192,7 +192,7 @@ def check_ecr(
         except AwsError as error:
             return EcrCheck(account.account_id, role, region, False, error.message)
         except Exception as error:
-            problem = translate(error, action="ecr:GetAuthorizationToken", profile=None, settings=factory.settings)
+            problem = to_aws_error(error, action="ecr:GetAuthorizationToken", profile=None, settings=factory.settings)
             return EcrCheck(account.account_id, role, region, False, problem.message)
         return EcrCheck(account.account_id, role, region, True)
 

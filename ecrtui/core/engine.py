@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from ecrtui.core.aws import ClientFactory, translate
+from ecrtui.core.addresses import RegistryType
+from ecrtui.core.aws import ClientFactory
+from ecrtui.core.aws_errors import to_aws_error
 from ecrtui.core.errors import AwsError, EcrtuiError
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginResult, LoginStarted, LoginStatus, Registry, Token
-from ecrtui.core.registry import RegistryType
 from ecrtui.core.tokens import MAX_IDS_PER_CALL, private_tokens, public_token
 from ecrtui.core.writers import AuthFileWriter, make_writers
 
@@ -121,7 +122,7 @@ class LoginEngine:
         action = (
             "ecr-public:GetAuthorizationToken" if registry.type is RegistryType.PUBLIC else "ecr:GetAuthorizationToken"
         )
-        return translate(error, action=action, profile=registry.profile, settings=self.factory.settings)
+        return to_aws_error(error, action=action, profile=registry.profile, settings=self.factory.settings)
 
     def _fetch_and_write(self, batch: TokenBatch) -> list[LoginResult]:
         first = batch.first

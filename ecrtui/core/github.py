@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecrtui.core.addresses import RegistryType, output_suffix
 from ecrtui.core.errors import UsageError, WriterError
-from ecrtui.core.registry import RegistryType, output_suffix
 
 STATE_REGISTRIES = "registries"
 STATE_WRITERS = "writers"

@@ -8,10 +8,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
-from ecrtui.core.errors import ConfigError, UsageError
-from ecrtui.core.models import Registry, Target
-from ecrtui.core.registry import (
+from ecrtui.core.addresses import (
     PUBLIC_HOST,
     PUBLIC_REGION,
     RegistrySpec,
@@ -20,6 +17,9 @@ from ecrtui.core.registry import (
     parse_registry_list,
     private_host,
 )
+from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
+from ecrtui.core.errors import ConfigError, UsageError
+from ecrtui.core.models import Registry, Target
 from ecrtui.core.sso_config import SsoRole
 
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from ecrtui.core.addresses import RegistryType, parse_ecr_host
 from ecrtui.core.aws import AwsSettings
 from ecrtui.core.cache import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry
 from ecrtui.core.clock import UTC, utc_now
@@ -27,7 +28,6 @@ from ecrtui.core.config import Defaults, ProfilesFile, discover_aws_profiles
 from ecrtui.core.errors import AwsError, EcrtuiError
 from ecrtui.core.models import Registry, Token
 from ecrtui.core.plan import plan_registries
-from ecrtui.core.registry import RegistryType, parse_ecr_host
 
 FROM_HOSTNAME = "(from the hostname)"
 # How long a `get` waits for another process's refresh of the same host: longer than one

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecrtui.core.aws_errors import code_and_message
 from ecrtui.core.errors import AwsError
 from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_cache import (
@@ -71,10 +72,7 @@ def _utcnow() -> dt.datetime:
 
 
 def _error_code(error: BaseException) -> str:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))
-    return ""
+    return code_and_message(error)[0]
 
 
 class SignIn:
@@ -105,9 +103,9 @@ class SignIn:
         return self._client
 
     def _fail(self, error: BaseException, action: str) -> AwsError:
-        from ecrtui.core.aws import translate
+        from ecrtui.core.aws_errors import to_aws_error
 
-        return translate(error, action=action, profile=self.config.profile, settings=self.factory.settings)
+        return to_aws_error(error, action=action, profile=self.config.profile, settings=self.factory.settings)
 
     def cached(self) -> CachedToken | None:
         return load_token(self.config, self.environ)
@@ -318,7 +316,7 @@ def current_token(config: SsoConfig, factory: ClientFactory, environ: Mapping[st
 
 
 def not_signed_in(config: SsoConfig) -> AwsError:
-    from ecrtui.core.aws import SSO_EXPIRED
+    from ecrtui.core.aws_errors import SSO_EXPIRED
 
     return AwsError(
         f"not signed in to IAM Identity Center {config.label}, or the sign-in has expired",
@@ -363,9 +361,9 @@ def role_credentials(role: SsoRole, factory: ClientFactory, environ: Mapping[str
                 code="SsoRoleGone",
                 title="Role not assigned",
             ) from None
-        from ecrtui.core.aws import translate
+        from ecrtui.core.aws_errors import to_aws_error
 
-        raise translate(error, action="sso:GetRoleCredentials", profile=None, settings=factory.settings) from None
+        raise to_aws_error(error, action="sso:GetRoleCredentials", profile=None, settings=factory.settings) from None
     remember_secret(issued["access_key"], keep=4)  # as _checked_credentials does for other sources
     remember_secret(issued["secret_key"])
     remember_secret(issued["token"])

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecrtui.core.addresses import check_region
 from ecrtui.core.config import _read_ini, aws_config_paths
 from ecrtui.core.errors import ConfigError
-from ecrtui.core.registry import check_region
 
 SSO_SCOPES = ["sso:account:access"]  # what `aws sso login` registers for an sso-session
 # fullmatch, ASCII: `$` and \d would also let in a trailing newline and other scripts' digits.

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from ecrtui.core.addresses import PUBLIC_HOST, PUBLIC_REGION, check_host_alias, parse_ecr_host
 from ecrtui.core.errors import AwsError, UsageError
 from ecrtui.core.models import Token
-from ecrtui.core.registry import PUBLIC_HOST, PUBLIC_REGION, check_host_alias, parse_ecr_host
 
 MAX_IDS_PER_CALL = 10
 

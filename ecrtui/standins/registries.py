@@ -16,12 +16,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from ecrtui.core.partitions import REGISTRY_DOMAINS
+
 PUBLIC_HOST = "public.ecr.aws"
 
 
 def is_registry_host(host: str) -> bool:
     """An ECR registry host: the demo's logins write these, no demo may reach them."""
-    return host == PUBLIC_HOST or (".dkr.ecr." in host and host.endswith((".amazonaws.com", ".amazonaws.com.cn")))
+    return host == PUBLIC_HOST or (".dkr.ecr." in host and host.endswith(REGISTRY_DOMAINS))
 
 
 def _basic_user(header: str) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from ecrtui.core.aws import SSO_EXPIRED
+from ecrtui.core.aws_errors import SSO_EXPIRED
 from ecrtui.core.models import LoginResult, Registry
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecrtui.core import written
+from ecrtui.core.addresses import RegistryType
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.cache import CacheEntry, CacheUnavailable, LoginCache, identity_key, open_cache
 from ecrtui.core.config import AwsProfile, Defaults, discover_aws_profiles, load_profiles
@@ -25,7 +26,6 @@ from ecrtui.core.engine import LoginEngine, logout
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.models import WRITER_NAMES, LoginEvent, LoginResult, Registry, Target
 from ecrtui.core.plan import plan_registries
-from ecrtui.core.registry import RegistryType
 from ecrtui.core.writers import make_writers
 from ecrtui.tui.rows import CachedState, RegistryRow, row_key
 

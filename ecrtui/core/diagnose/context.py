@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ecrtui.core.aws import ClientFactory
+from ecrtui.core.clock import utc_now
 from ecrtui.core.config import AwsProfile, Defaults
 from ecrtui.core.diagnose.probe import HttpProbe, http_probe
 from ecrtui.core.errors import ConfigError
@@ -19,10 +20,6 @@ from ecrtui.core.errors import ConfigError
 T = TypeVar("T")
 
 Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class Memo:

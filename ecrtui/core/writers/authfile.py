@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecrtui.core.addresses import bare_host
 from ecrtui.core.errors import WriterError
 from ecrtui.core.models import Token
-from ecrtui.core.registry import bare_host
 from ecrtui.core.writers import helpers
 from ecrtui.core.writers.jsonfile import (
     check_shape,

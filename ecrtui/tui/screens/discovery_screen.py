@@ -17,10 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from ecrtui.core.addresses import check_region
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.discover import DEFAULT_JOBS, DiscoveredAccount, discover
 from ecrtui.core.errors import EcrtuiError, UsageError
-from ecrtui.core.registry import check_region
 from ecrtui.core.sso_config import SsoConfig
 from ecrtui.core.sso_targets import plan_targets, write_targets
 from ecrtui.tui.screens.sign_in_screen import one_line

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ecrtui.core.registry import RegistryType
+from ecrtui.core.addresses import RegistryType
 from ecrtui.tui.services import Inventory
 
 NAME_WIDTH = 13

@@ -32,6 +32,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ecrtui.core.partitions import REGISTRY_DOMAINS
 from ecrtui.tui.rows import ExpiryLevel, RegistryRow, RowStatus, expires_in_text, expiry_level
 
 # What the eye looks for first comes first: which registry, and is it usable. Account,
@@ -76,7 +77,7 @@ HOST_MIN = 12
 
 def short_host(host: str) -> str:
     """An ECR host without its domain: `111111111111.dkr.ecr.eu-west-1…`."""
-    for domain in (".amazonaws.com.cn", ".amazonaws.com"):
+    for domain in REGISTRY_DOMAINS:
         if host.endswith(domain):
             return host[: -len(domain)] + "…"
     return host

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ecrtui.core.errors import UsageError
+from ecrtui.core.partitions import partition_of
 
 
 class RegistryType(str, Enum):
@@ -25,7 +26,7 @@ PUBLIC_HOSTS = (PUBLIC_HOST, PUBLIC_DUALSTACK_HOST)
 # ECR Public's GetAuthorizationToken exists only in us-east-1.
 PUBLIC_REGION = "us-east-1"
 
-# The pattern of amazon-ecr-credential-helper: account, -fips, region, DNS suffix of every
+# Every ECR hostname Amazon's own docker credential helper accepts: account, -fips, region, DNS suffix of every
 # partition (commercial, China, EUSC, dual-stack, GovCloud/ISO). Used with fullmatch so a
 # trailing newline or suffix never sneaks through.
 _PRIVATE_HOST = re.compile(
@@ -40,17 +41,6 @@ _REGION = re.compile(r"[a-z]{2,5}(?:-[a-z]+)+-[0-9]{1,2}")
 _ROLE_ARN = re.compile(r"arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/(?:[!-~]{0,510}/)?[\w+=,.@-]{1,64}", re.ASCII)
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST_ALIAS = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::[0-9]{{1,5}})?")
-
-# Region prefix -> DNS suffix of its partition, longest prefix first.
-_PARTITION_SUFFIXES = (
-    ("us-isob-", "sc2s.sgov.gov"),
-    ("us-isof-", "csp.hci.ic.gov"),
-    ("eu-isoe-", "cloud.adc-e.uk"),
-    ("us-iso-", "c2s.ic.gov"),
-    ("eusc-", "amazonaws.eu"),
-    ("cn-", "amazonaws.com.cn"),
-)
-_DUALSTACK_SUFFIXES = {"amazonaws.com.cn": "on.amazonwebservices.com.cn"}
 
 
 @dataclass(frozen=True)
@@ -162,20 +152,12 @@ def parse_ecr_host(host: str) -> ParsedHost | None:
     )
 
 
-def dns_suffix(region: str) -> str:
-    for prefix, suffix in _PARTITION_SUFFIXES:
-        if region.startswith(prefix):
-            return suffix
-    return "amazonaws.com"
-
-
 def private_host(account_id: str, region: str, *, fips: bool = False, dualstack: bool = False) -> str:
     """The canonical registry hostname of an account in a region."""
     fips_part = "-fips" if fips else ""
     if dualstack:
-        suffix = _DUALSTACK_SUFFIXES.get(dns_suffix(region), "on.aws")
-        return f"{account_id}.dkr-ecr{fips_part}.{region}.{suffix}"
-    return f"{account_id}.dkr.ecr{fips_part}.{region}.{dns_suffix(region)}"
+        return f"{account_id}.dkr-ecr{fips_part}.{region}.{partition_of(region).dualstack_suffix}"
+    return f"{account_id}.dkr.ecr{fips_part}.{region}.{partition_of(region).dns_suffix}"
 
 
 def bare_host(server_url: str) -> str:
