@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from ecrtui.core.config import load_profiles_file
 from ecrtui.core.errors import ConfigError, UsageError
+from ecrtui.core.locations import docker_config_path
 from ecrtui.core.models import Token
 from ecrtui.core.registry import (
     PUBLIC_HOSTS,
@@ -41,7 +42,6 @@ from ecrtui.core.registry import (
     private_host,
 )
 from ecrtui.core.writers import AuthFileWriter
-from ecrtui.core.writers.authfile import docker_config_path
 from ecrtui.standins.ecr_public import PRIVATE_TARGET, EcrPublicStandin
 
 Setup = Callable[[Env], None]

@@ -15,9 +15,9 @@ from pathlib import Path
 from ecrtui.cli.args import _positive_int
 from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.cli.sso import config_from_args, factory_from_args, sso_source_options
-from ecrtui.core.config import aws_config_paths
 from ecrtui.core.discover import DEFAULT_JOBS, check_ecr, choose, discover
 from ecrtui.core.errors import UsageError
+from ecrtui.core.locations import aws_config_paths
 from ecrtui.core.registry import check_region
 from ecrtui.core.sso_config import check_role_name
 from ecrtui.core.sso_profiles import write_aws_profiles

@@ -10,13 +10,13 @@ from __future__ import annotations
 import configparser
 import difflib
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecrtui.core.errors import ConfigError, UsageError
+from ecrtui.core.locations import aws_config_paths, find_profiles_file
 from ecrtui.core.models import WRITER_NAMES, SourceLocation, Target
 from ecrtui.core.registry import (
     PUBLIC_HOSTS,
@@ -71,33 +71,6 @@ class ProfilesFile:
             f"no target named {name!r} in {where}",
             remediation=f"use one of: {known}",
         )
-
-
-def default_profiles_path(environ: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    if sys.platform == "win32" and env.get("APPDATA"):
-        base = Path(env["APPDATA"])
-    elif sys.platform == "darwin" and not env.get("XDG_CONFIG_HOME"):
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(env.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "ecrtui" / "profiles.yaml"
-
-
-def find_profiles_file(explicit: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
-    """`--config`, else `$ECRTUI_CONFIG`, else the platform default if it exists."""
-    env = os.environ if environ is None else environ
-    chosen = explicit or env.get("ECRTUI_CONFIG")
-    if chosen:
-        path = Path(chosen).expanduser()
-        if not path.exists():
-            raise ConfigError(
-                f"profiles file {chosen} does not exist",
-                remediation="check the path, or copy profiles.example.yaml there",
-            )
-        return path
-    default = default_profiles_path(env)
-    return default if default.exists() else None
 
 
 def load_profiles(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> ProfilesFile:
@@ -434,14 +407,6 @@ class AwsProfile:
     source_profile: str | None = None
     sso_session: str | None = None
     sso_start_url: str | None = None
-
-
-def aws_config_paths(environ: Mapping[str, str] | None = None) -> tuple[Path, Path]:
-    env = os.environ if environ is None else environ
-    home = Path.home()
-    config = Path(env.get("AWS_CONFIG_FILE") or home / ".aws" / "config").expanduser()
-    credentials = Path(env.get("AWS_SHARED_CREDENTIALS_FILE") or home / ".aws" / "credentials").expanduser()
-    return config, credentials
 
 
 def _read_ini(path: Path) -> configparser.RawConfigParser | None:

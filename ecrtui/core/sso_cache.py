@@ -17,17 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ecrtui.core.errors import EcrtuiError, WriterError
+from ecrtui.core.locations import sso_cache_dir
 from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_config import SsoConfig
 from ecrtui.core.writers.jsonfile import make_private_folders, removed_on_signal, resolve_target
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    home = env.get("HOME") or str(Path.home())
-    return Path(home) / ".aws" / "sso" / "cache"
 
 
 def format_time(moment: dt.datetime) -> str:
@@ -107,7 +102,7 @@ def write_text_atomically(
 
 
 def token_path(config: SsoConfig, environ: Mapping[str, str] | None = None) -> Path:
-    return cache_dir(environ) / f"{config.cache_key}.json"
+    return sso_cache_dir(environ) / f"{config.cache_key}.json"
 
 
 def registration_key(config: SsoConfig) -> str:
@@ -184,7 +179,7 @@ class Registration:
 
 
 def registration_path(config: SsoConfig, environ: Mapping[str, str] | None) -> Path:
-    return cache_dir(environ) / f"{registration_key(config)}.json"
+    return sso_cache_dir(environ) / f"{registration_key(config)}.json"
 
 
 def load_registration(config: SsoConfig, now: dt.datetime, environ: Mapping[str, str] | None) -> Registration | None:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecrtui.core.config import _read_ini, aws_config_paths
+from ecrtui.core.config import _read_ini
 from ecrtui.core.errors import ConfigError
+from ecrtui.core.locations import aws_config_paths
 from ecrtui.core.registry import check_region
 
 SSO_SCOPES = ["sso:account:access"]  # what `aws sso login` registers for an sso-session

@@ -12,12 +12,12 @@ import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ecrtui.core.cache import state_dir
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.errors import WriterError
+from ecrtui.core.locations import docker_config_path, finch_config_path, state_dir
 from ecrtui.core.registry import bare_host
-from ecrtui.core.writers.authfile import OWN_HELPER, docker_config_path, finch_config_path, helper_for
+from ecrtui.core.writers.authfile import OWN_HELPER, helper_for
 from ecrtui.core.writers.jsonfile import read_json_object
 
 # How much of the log's end is read: the helper rotates it at 1 MiB.

@@ -16,13 +16,13 @@ import threading
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
 
 from ecrtui.core.aws import SSO_EXPIRED, is_access_denied, policy_statement, translate
 from ecrtui.core.config import AwsProfile
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
+from ecrtui.core.locations import sso_cache_dir
 from ecrtui.core.models import Target
 from ecrtui.core.sso_config import SsoRole
 
@@ -287,8 +287,7 @@ def _sso_check(ctx: DoctorContext, check: CheckBuilder, profile_name: str | None
     key_source = sso.sso_session or sso.sso_start_url
     if not key_source:
         return None  # an incomplete SSO profile: botocore's error says what is missing
-    home = Path(ctx.environ.get("HOME") or Path.home())
-    cache = home / ".aws" / "sso" / "cache" / f"{hashlib.sha1(key_source.encode()).hexdigest()}.json"
+    cache = sso_cache_dir(ctx.environ) / f"{hashlib.sha1(key_source.encode()).hexdigest()}.json"
     session = f"SSO session {sso.sso_session!r}" if sso.sso_session else f"SSO start URL {sso.sso_start_url}"
     try:
         cached: Any = json.loads(cache.read_text(encoding="utf-8"))

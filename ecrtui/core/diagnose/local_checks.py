@@ -26,10 +26,11 @@ from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.diagnose.probe import ProbeRequest, ProbeResult
 from ecrtui.core.errors import WriterError
+from ecrtui.core.locations import docker_config_path
 from ecrtui.core.proxy import proxy_for, redact
 from ecrtui.core.registry import PUBLIC_HOSTS, bare_host
 from ecrtui.core.writers import make_writers
-from ecrtui.core.writers.authfile import OWN_HELPER, decode_auth, docker_config_path, helper_for
+from ecrtui.core.writers.authfile import OWN_HELPER, decode_auth, helper_for
 from ecrtui.core.writers.jsonfile import read_json_object
 
 KEYRING_DEADLINE_SECONDS = 2.0

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -251,61 +250,3 @@ class AuthFileWriter:
         data = read_json_object(self.path) or {}
         auths = data.get("auths")
         return isinstance(auths, dict) and bool(_same_host_keys(auths, host))
-
-
-# Each tool's own lookup of its credentials file, per platform (`platform` as in
-# sys.platform, passed in by tests), with HOME taken from `environ` like the tools do.
-
-
-def _home(environ: Mapping[str, str], platform: str) -> Path:
-    variable = "USERPROFILE" if platform == "win32" else "HOME"
-    return Path(environ[variable]) if environ.get(variable) else Path.home()
-
-
-def docker_config_path(environ: Mapping[str, str], platform: str | None = None) -> Path:
-    """docker: $DOCKER_CONFIG/config.json, else ~/.docker/config.json on every platform."""
-    folder = environ.get("DOCKER_CONFIG")
-    if folder:
-        return Path(folder).expanduser() / "config.json"
-    return _home(environ, platform or sys.platform) / ".docker" / "config.json"
-
-
-def podman_auth_path(environ: Mapping[str, str], platform: str | None = None, uid: int | None = None) -> Path:
-    """podman, skopeo, buildah: $REGISTRY_AUTH_FILE; on Linux
-    $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/<uid>/auth.json; on macOS
-    and Windows ~/.config/containers/auth.json (where the podman client runs)."""
-    platform = platform or sys.platform
-    if environ.get("REGISTRY_AUTH_FILE"):
-        return Path(environ["REGISTRY_AUTH_FILE"]).expanduser()
-    if platform in ("darwin", "win32"):
-        return _home(environ, platform) / ".config" / "containers" / "auth.json"
-    if environ.get("XDG_RUNTIME_DIR"):
-        return Path(environ["XDG_RUNTIME_DIR"]) / "containers" / "auth.json"
-    if uid is None:
-        uid = os.getuid() if hasattr(os, "getuid") else 0
-    return Path(f"/run/containers/{uid}/auth.json")
-
-
-def helm_registry_path(environ: Mapping[str, str], platform: str | None = None) -> Path:
-    """helm: $HELM_REGISTRY_CONFIG, else $HELM_CONFIG_HOME/registry/config.json, else its
-    config home ($XDG_CONFIG_HOME/helm on every platform when set; otherwise
-    ~/Library/Preferences/helm on macOS, %APPDATA%\\helm on Windows, ~/.config/helm)."""
-    platform = platform or sys.platform
-    if environ.get("HELM_REGISTRY_CONFIG"):
-        return Path(environ["HELM_REGISTRY_CONFIG"]).expanduser()
-    if environ.get("HELM_CONFIG_HOME"):
-        return Path(environ["HELM_CONFIG_HOME"]).expanduser() / "registry" / "config.json"
-    if environ.get("XDG_CONFIG_HOME"):
-        base = Path(environ["XDG_CONFIG_HOME"]) / "helm"
-    elif platform == "darwin":
-        base = _home(environ, platform) / "Library" / "Preferences" / "helm"
-    elif platform == "win32":
-        base = (Path(environ["APPDATA"]) if environ.get("APPDATA") else _home(environ, platform)) / "helm"
-    else:
-        base = _home(environ, platform) / ".config" / "helm"
-    return base / "registry" / "config.json"
-
-
-def finch_config_path(environ: Mapping[str, str], platform: str | None = None) -> Path:
-    """Finch: its nerdctl reads ~/.finch/config.json (its own DOCKER_CONFIG)."""
-    return _home(environ, platform or sys.platform) / ".finch" / "config.json"
