@@ -37,7 +37,7 @@ from ecrtui.pipes import quiet_on_closed_pipe
 if TYPE_CHECKING:
     import datetime as dt
 
-    from ecrtui.core.config import ProfilesFile
+    from ecrtui.core.profiles_file import ProfilesFile
 
 # The protocol's fixed answer for "nothing here": docker then goes on without credentials.
 NOT_FOUND = "credentials not found in native keychain"
@@ -105,8 +105,8 @@ class Helper:
 
     def _profiles(self, action: str, host: str) -> ProfilesFile:
         _quiet_library_logs()  # every path to botocore reads the profiles first
-        from ecrtui.core.config import load_profiles
         from ecrtui.core.errors import EcrtuiError
+        from ecrtui.core.profiles_file import load_profiles
 
         try:
             return load_profiles(None, self.environ)

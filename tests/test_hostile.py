@@ -30,10 +30,10 @@ from conftest import Env, run_cli
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ecrtui.core.config import load_profiles_file
 from ecrtui.core.errors import ConfigError, UsageError
 from ecrtui.core.locations import docker_config_path
 from ecrtui.core.models import Token
+from ecrtui.core.profiles_file import load_profiles_file
 from ecrtui.core.registry import (
     PUBLIC_HOSTS,
     parse_ecr_host,

@@ -12,8 +12,8 @@ from typing import Any, TextIO
 
 from ecrtui.cli import render
 from ecrtui.core.cache import CacheUnavailable, LoginCache, identity_key, open_cache
-from ecrtui.core.config import Defaults
 from ecrtui.core.models import Registry
+from ecrtui.core.profiles_file import Defaults
 
 
 def warn(problem: CacheUnavailable, what: str, err: TextIO | None = None) -> None:

@@ -8,9 +8,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
+from ecrtui.core.aws_profiles import AwsProfile, region_for
 from ecrtui.core.errors import ConfigError, UsageError
 from ecrtui.core.models import Registry, Target
+from ecrtui.core.profiles_file import Defaults, ProfilesFile
 from ecrtui.core.registry import (
     PUBLIC_HOST,
     PUBLIC_REGION,

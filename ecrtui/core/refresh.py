@@ -21,11 +21,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ecrtui.core.aws import AwsSettings
+from ecrtui.core.aws_profiles import discover_aws_profiles
 from ecrtui.core.cache import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry, utc_now
-from ecrtui.core.config import Defaults, ProfilesFile, discover_aws_profiles
 from ecrtui.core.errors import AwsError, EcrtuiError
 from ecrtui.core.models import Registry, Token
 from ecrtui.core.plan import plan_registries
+from ecrtui.core.profiles_file import Defaults, ProfilesFile
 from ecrtui.core.registry import RegistryType, parse_ecr_host
 
 FROM_HOSTNAME = "(from the hostname)"

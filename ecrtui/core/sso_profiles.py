@@ -11,7 +11,7 @@ import configparser
 import re
 from pathlib import Path
 
-from ecrtui.core.config import _read_ini
+from ecrtui.core.aws_profiles import read_ini
 from ecrtui.core.errors import ConfigError
 from ecrtui.core.sso_cache import write_text_atomically
 from ecrtui.core.sso_targets import GeneratedTarget, WriteResult, _read_block, merge
@@ -80,7 +80,7 @@ def write_aws_profiles(
     prune: bool,
     dry_run: bool = False,
 ) -> WriteResult:
-    _read_ini(path)  # a broken or unreadable file is reported as it is, before anything is added
+    read_ini(path)  # a broken or unreadable file is reported as it is, before anything is added
     original = path.read_text(encoding="utf-8") if path.exists() else ""
     lines = original.split("\n")
     if lines and lines[-1] == "":

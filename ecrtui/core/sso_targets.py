@@ -28,9 +28,9 @@ from pathlib import Path
 
 import yaml
 
-from ecrtui.core.config import MAX_FILE_BYTES, load_profiles_file
 from ecrtui.core.discover import DiscoveredAccount
 from ecrtui.core.errors import ConfigError
+from ecrtui.core.profiles_file import MAX_FILE_BYTES, load_profiles_file
 from ecrtui.core.sso_cache import write_text_atomically
 
 

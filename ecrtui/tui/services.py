@@ -18,13 +18,14 @@ from pathlib import Path
 
 from ecrtui.core import written
 from ecrtui.core.aws import AwsSettings, ClientFactory
+from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles
 from ecrtui.core.cache import CacheEntry, CacheUnavailable, LoginCache, identity_key, open_cache
-from ecrtui.core.config import AwsProfile, Defaults, discover_aws_profiles, load_profiles
 from ecrtui.core.diagnose import Check, DoctorPlan, TargetReport, run_doctor
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.login import LoginEngine, logout
 from ecrtui.core.models import WRITER_NAMES, LoginEvent, LoginResult, Registry, Target
 from ecrtui.core.plan import plan_registries
+from ecrtui.core.profiles_file import Defaults, load_profiles
 from ecrtui.core.registry import RegistryType
 from ecrtui.core.writers import make_writers
 from ecrtui.tui.rows import CachedState, RegistryRow, row_key

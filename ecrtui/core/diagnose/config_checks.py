@@ -14,11 +14,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
+from ecrtui.core.aws_profiles import AwsProfile, region_for
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.errors import ConfigError, UsageError
 from ecrtui.core.models import Registry, Target
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
+from ecrtui.core.profiles_file import Defaults, ProfilesFile
 from ecrtui.core.registry import (
     PUBLIC_REGION,
     RegistrySpec,
@@ -227,7 +228,7 @@ def _profile(
             ),
             False,
         )
-    details = [found.kind]
+    details: list[str] = [found.kind]
     if found.region:
         details.append(f"region {found.region}")
     if found.source_profile and found.source_profile not in by_name:

@@ -19,7 +19,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from ecrtui.core.aws import SSO_EXPIRED, is_access_denied, policy_statement, translate
-from ecrtui.core.config import AwsProfile
+from ecrtui.core.aws_profiles import AwsProfile
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.locations import sso_cache_dir

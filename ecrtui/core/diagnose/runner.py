@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ecrtui.core.aws import ClientFactory
-from ecrtui.core.config import discover_aws_profiles
+from ecrtui.core.aws_profiles import discover_aws_profiles
 from ecrtui.core.diagnose.client_checks import check_helper_log, check_local_runtimes
 from ecrtui.core.diagnose.config_checks import DoctorPlan, check_configuration
 from ecrtui.core.diagnose.context import Clock, DoctorContext, utc_now
