@@ -203,7 +203,7 @@ class Helper:
             raise HelperFailure(
                 f"ecrtui: cannot get a token for {host} ({state}): {error.one_line()} (details: {self.log_path})"
             ) from None
-        if cache is not None and profiles.defaults.cache != "none":
+        if cache is not None and profiles.defaults.uses_keyring:
             margin = dt.timedelta(minutes=profiles.defaults.refresh_margin_minutes)
             try:
                 cache.put(entry_for_login(registry, token, margin=margin, source="helper", now=now))
@@ -238,7 +238,7 @@ class Helper:
                 "log in with ecrtui (or the Action) instead of docker login"
             )
         profiles = self._profiles("store", host)
-        if profiles.defaults.cache == "none":
+        if not profiles.defaults.uses_keyring:
             raise HelperFailure(
                 f"ecrtui: the token cache is off (cache: none in {profiles.path}), so the credentials of {host} "
                 "cannot be stored: set cache: keyring, or remove ecrtui from credsStore/credHelpers"
