@@ -16,7 +16,7 @@ from typing import Any
 from ecrtui.core.errors import WriterError
 from ecrtui.core.models import Token
 from ecrtui.core.registry import bare_host
-from ecrtui.core.writers import helpers
+from ecrtui.core.writers import credential_programs
 from ecrtui.core.writers.jsonfile import (
     check_shape,
     check_writable,
@@ -180,7 +180,7 @@ class AuthFileWriter:
                 else:
                     # Stored first, under the file's lock: a helper that is missing or
                     # fails raises here, and the file is left as it was.
-                    helpers.store(helper, token.host, token.username, token.password)
+                    credential_programs.store(helper, token.host, token.username, token.password)
                     auths[token.host] = {}  # docker's placeholder for credentials in a store
             if self.lease is not None:
                 _take_leases(path, [token.host for token in tokens], self.lease)
@@ -220,7 +220,7 @@ class AuthFileWriter:
         update_json_file(path, mutate)
         for helper, host in external:
             try:
-                helpers.erase(helper, host)
+                credential_programs.erase(helper, host)
             except WriterError as error:
                 outcome[host] = error.message
         return outcome
