@@ -17,7 +17,7 @@ from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.errors import WriterError
 from ecrtui.core.locations import docker_config_path, finch_config_path, state_dir
 from ecrtui.core.registry import bare_host
-from ecrtui.core.writers.authfile import OWN_HELPER, helper_for
+from ecrtui.core.writers.authfile import OWN_HELPER, credential_store_for
 from ecrtui.core.writers.jsonfile import read_json_object
 
 # How much of the log's end is read: the helper rotates it at 1 MiB.
@@ -143,7 +143,7 @@ def check_local_runtimes(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check
     finch_path = finch_config_path(environ)
     if _which("finch", environ) is not None or finch_path.parent.is_dir():
         finch = _read(finch_path) or {}
-        missing = [h for h in hosts if helper_for(finch, h) is None and not _holds(finch, h)]
+        missing = [h for h in hosts if credential_store_for(finch, h) is None and not _holds(finch, h)]
         if missing:
             checks.append(
                 check.warn(
@@ -160,7 +160,7 @@ def check_local_runtimes(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check
     if _which("nerdctl", environ) is not None:
         auths = docker.get("auths")
         stale = [k for k in auths if bare_host(k) == "public.ecr.aws"] if isinstance(auths, dict) else []
-        if stale and helper_for(docker, "public.ecr.aws") is None:
+        if stale and credential_store_for(docker, "public.ecr.aws") is None:
             checks.append(
                 check.warn(
                     "local.runtime.nerdctl",

@@ -30,7 +30,7 @@ from ecrtui.core.locations import docker_config_path
 from ecrtui.core.proxy import proxy_for, redact
 from ecrtui.core.registry import PUBLIC_HOSTS, bare_host
 from ecrtui.core.writers import make_writers
-from ecrtui.core.writers.authfile import OWN_HELPER, decode_auth, helper_for
+from ecrtui.core.writers.authfile import OWN_HELPER, credential_store_for, decode_auth
 from ecrtui.core.writers.jsonfile import read_json_object
 
 KEYRING_DEADLINE_SECONDS = 2.0
@@ -170,7 +170,7 @@ def _host_checks(
     where = f"{file.label} {file.path}"
     data = file.data or {}
     keys = file.keys_for(host)
-    helper = helper_for(data, host)
+    helper = credential_store_for(data, host)
     checks: list[Check] = []
     if helper is not None:
         checks.append(_helper_check(ctx, check, file, host, helper, keys))
@@ -370,7 +370,7 @@ def check_machine(
     if docker.data is not None and not docker.error:
         for host in PUBLIC_HOSTS:
             keys = docker.keys_for(host)
-            if host in examined_hosts or not keys or helper_for(docker.data, host) is not None:
+            if host in examined_hosts or not keys or credential_store_for(docker.data, host) is not None:
                 continue  # a public target's own checks said it already
             entry = docker.auths.get(keys[0])
             decoded = decode_auth(str(entry.get("auth", ""))) if isinstance(entry, dict) else None
