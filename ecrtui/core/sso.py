@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecrtui.core.clock import UTC, utc_now
 from ecrtui.core.errors import AwsError
 from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_cache import (
@@ -66,10 +67,6 @@ class SignInResult:
     path: Path
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def _error_code(error: BaseException) -> str:
     response = getattr(error, "response", None)
     if isinstance(response, dict):
@@ -87,7 +84,7 @@ class SignIn:
         *,
         environ: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], dt.datetime] = _utcnow,
+        now: Callable[[], dt.datetime] = utc_now,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> None:
         self.config = config
@@ -153,7 +150,7 @@ class SignIn:
         if not client_id or not secret or not isinstance(expires, int):
             raise AwsError("IAM Identity Center answered RegisterClient without a client", code="BadResponse")
         remember_secret(secret)
-        registration = Registration(client_id, secret, dt.datetime.fromtimestamp(expires, dt.timezone.utc))
+        registration = Registration(client_id, secret, dt.datetime.fromtimestamp(expires, UTC))
         record: dict[str, Any] = {
             "clientId": client_id,
             "clientSecret": secret,
@@ -338,7 +335,7 @@ def role_credentials(role: SsoRole, factory: ClientFactory, environ: Mapping[str
     def load(start_url: str, session_name: str | None = None) -> dict[str, Any]:
         # Once per process and session: parallel logins must not each spend the refresh token.
         token = factory._once(("sso-token", config.cache_key), lambda: current_token(config, factory, environ))
-        return {"accessToken": token, "expiresAt": format_time(_utcnow() + dt.timedelta(minutes=5))}
+        return {"accessToken": token, "expiresAt": format_time(utc_now() + dt.timedelta(minutes=5))}
 
     fetcher = SSOCredentialFetcher(
         start_url=config.start_url,

@@ -16,29 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecrtui.core.clock import iso_z, parse_iso
 from ecrtui.core.errors import EcrtuiError, WriterError
 from ecrtui.core.locations import sso_cache_dir
 from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_config import SsoConfig
 from ecrtui.core.writers.jsonfile import make_private_folders, removed_on_signal, resolve_target
 
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
 
 def format_time(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime(_TIME_FORMAT)
-
-
-def parse_time(value: object) -> dt.datetime | None:
-    """A cache timestamp, in any form botocore's readers accept; None if it is not one."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip().replace("Z", "+00:00").replace("UTC", "+00:00")
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    """A moment as the SSO cache files hold it: UTC, whole seconds, `Z` (as the AWS CLI)."""
+    return iso_z(moment.replace(microsecond=0)) or ""  # iso_z is None only for None
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
@@ -150,7 +138,7 @@ def load_token(config: SsoConfig, environ: Mapping[str, str] | None = None) -> C
     if data is None:
         return None
     access = _text(data.get("accessToken"))
-    expires = parse_time(data.get("expiresAt"))
+    expires = parse_iso(data.get("expiresAt"))
     if access is None or expires is None:
         return None
     if _text(data.get("startUrl")) not in (None, config.start_url):
@@ -161,7 +149,7 @@ def load_token(config: SsoConfig, environ: Mapping[str, str] | None = None) -> C
         refresh_token=_text(data.get("refreshToken")),
         client_id=_text(data.get("clientId")),
         client_secret=_text(data.get("clientSecret")),
-        registration_expires_at=parse_time(data.get("registrationExpiresAt")),
+        registration_expires_at=parse_iso(data.get("registrationExpiresAt")),
     )
     for secret in (token.access_token, token.refresh_token, token.client_secret):
         remember_secret(secret)  # redacted from every message from now on
@@ -189,7 +177,7 @@ def load_registration(config: SsoConfig, now: dt.datetime, environ: Mapping[str,
     data = read_json(registration_path(config, environ))
     if data is not None:
         client_id, secret = _text(data.get("clientId")), _text(data.get("clientSecret"))
-        expires = parse_time(data.get("expiresAt"))
+        expires = parse_iso(data.get("expiresAt"))
         if client_id and secret and expires and expires - margin > now:
             remember_secret(secret)
             return Registration(client_id, secret, expires)
