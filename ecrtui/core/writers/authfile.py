@@ -83,10 +83,11 @@ def check_credential_store_names(path: Path, data: Mapping[str, Any]) -> None:
 
 # --- leases: one shared file, several CI jobs -------------------------------------------
 # On a shared runner several jobs log into the same registry through one config.json, and
-# the first job's post-step logout would erase what the others still use (upstream #623).
-# A job logs in under a lease (a random id kept in its GitHub state); its logout releases
-# the lease and erases the entry only when no other live lease holds it. Leases live next
-# to the file (`.config.json.ecrtui-leases`, no secrets) and change under the file's lock.
+# the first job's post-step logout would erase what the others still use (the Action ecrtui
+# replaces does). A job logs in under a lease (a random id kept in its GitHub state); its
+# logout releases the lease and erases the entry only when no other live lease holds it.
+# Leases live next to the file (`.config.json.ecrtui-leases`, no secrets) and change under
+# the file's lock.
 
 
 def _leases_path(path: Path) -> Path:
