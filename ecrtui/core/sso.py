@@ -22,11 +22,11 @@ from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_cache import (
     CachedToken,
     Registration,
-    _text,
     forget_registration,
     format_time,
     load_registration,
     load_token,
+    printable_text,
     read_json,
     registration_path,
     token_path,
@@ -145,7 +145,7 @@ class SignIn:
             answer = self.client.register_client(**kwargs)
         except Exception as error:
             raise self._fail(error, "sso-oidc:RegisterClient") from None
-        client_id, secret = _text(answer.get("clientId")), _text(answer.get("clientSecret"))
+        client_id, secret = printable_text(answer.get("clientId")), printable_text(answer.get("clientSecret"))
         expires = answer.get("clientSecretExpiresAt")
         if not client_id or not secret or not isinstance(expires, int):
             raise AwsError("IAM Identity Center answered RegisterClient without a client", code="BadResponse")
@@ -173,8 +173,8 @@ class SignIn:
             self._revoked_token_registration()
             registration = self.register()
             answer = self._start(registration)
-        device_code = _text(answer.get("deviceCode"))
-        user_code = _text(answer.get("userCode"))
+        device_code = printable_text(answer.get("deviceCode"))
+        user_code = printable_text(answer.get("userCode"))
         uri = _web_address(answer.get("verificationUri"))
         if not device_code or not user_code or not uri:
             raise AwsError("IAM Identity Center answered StartDeviceAuthorization without a code", code="BadResponse")
@@ -269,7 +269,7 @@ class SignIn:
     def _store(
         self, answer: Mapping[str, Any], registration: Registration, how: str, previous_refresh: str | None = None
     ) -> SignInResult:
-        access = _text(answer.get("accessToken"))
+        access = printable_text(answer.get("accessToken"))
         expires_in = answer.get("expiresIn")
         if not access or not isinstance(expires_in, int) or expires_in <= 0:
             raise AwsError("IAM Identity Center answered CreateToken without a token", code="BadResponse")
@@ -284,7 +284,7 @@ class SignIn:
             "clientSecret": registration.client_secret,
             "registrationExpiresAt": format_time(registration.expires_at),
         }
-        refresh = _text(answer.get("refreshToken")) or previous_refresh
+        refresh = printable_text(answer.get("refreshToken")) or previous_refresh
         for secret in (access, refresh, registration.client_secret):
             remember_secret(secret)  # redacted from every message from now on
         if refresh:
@@ -375,5 +375,5 @@ _WEB_ADDRESS = re.compile(r"(https://|http://(127\.0\.0\.1|localhost|\[::1\])(:[
 def _web_address(value: object) -> str | None:
     """An https (or loopback http) address from the answer, else None: it is opened in a
     browser, so no file:// or other scheme from an endpoint ever reaches one."""
-    text = _text(value)
+    text = printable_text(value)
     return text if text and _WEB_ADDRESS.fullmatch(text) else None

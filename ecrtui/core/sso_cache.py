@@ -128,7 +128,8 @@ class CachedToken:
         )
 
 
-def _text(value: object) -> str | None:
+def printable_text(value: object) -> str | None:
+    """`value` if it is non-empty printable text (a value read from a file or an answer), else None."""
     return value if isinstance(value, str) and value and value.isprintable() else None
 
 
@@ -137,18 +138,18 @@ def load_token(config: SsoConfig, environ: Mapping[str, str] | None = None) -> C
     data = read_json(token_path(config, environ))
     if data is None:
         return None
-    access = _text(data.get("accessToken"))
+    access = printable_text(data.get("accessToken"))
     expires = parse_iso(data.get("expiresAt"))
     if access is None or expires is None:
         return None
-    if _text(data.get("startUrl")) not in (None, config.start_url):
+    if printable_text(data.get("startUrl")) not in (None, config.start_url):
         return None  # signed in to another portal under the same session name: not ours
     token = CachedToken(
         access_token=access,
         expires_at=expires,
-        refresh_token=_text(data.get("refreshToken")),
-        client_id=_text(data.get("clientId")),
-        client_secret=_text(data.get("clientSecret")),
+        refresh_token=printable_text(data.get("refreshToken")),
+        client_id=printable_text(data.get("clientId")),
+        client_secret=printable_text(data.get("clientSecret")),
         registration_expires_at=parse_iso(data.get("registrationExpiresAt")),
     )
     for secret in (token.access_token, token.refresh_token, token.client_secret):
@@ -176,7 +177,7 @@ def load_registration(config: SsoConfig, now: dt.datetime, environ: Mapping[str,
     margin = dt.timedelta(hours=1)
     data = read_json(registration_path(config, environ))
     if data is not None:
-        client_id, secret = _text(data.get("clientId")), _text(data.get("clientSecret"))
+        client_id, secret = printable_text(data.get("clientId")), printable_text(data.get("clientSecret"))
         expires = parse_iso(data.get("expiresAt"))
         if client_id and secret and expires and expires - margin > now:
             remember_secret(secret)

@@ -14,7 +14,7 @@ from pathlib import Path
 from ecrtui.core.aws_profiles import read_ini
 from ecrtui.core.errors import ConfigError
 from ecrtui.core.sso_cache import write_text_atomically
-from ecrtui.core.sso_targets import DiscoveredBlock, GeneratedTarget, WriteResult, _read_block, split_lines
+from ecrtui.core.sso_targets import DiscoveredBlock, GeneratedTarget, WriteResult, read_block, split_lines
 
 
 def profile_name(target: GeneratedTarget) -> str:
@@ -79,7 +79,7 @@ def write_aws_profiles(path: Path, found: DiscoveredBlock, *, dry_run: bool = Fa
     lines = split_lines(original)
     session = found.session
     begin, end = markers(session)
-    block = _read_block(lines, session, (begin, end))
+    block = read_block(lines, session, (begin, end))
     ordered, added, removed = found.merged(_existing(lines, block, session))
     body = [begin, *[line for t in ordered for line in ["", *_section(t)]], "", end]
     outside = lines if block is None else lines[: block[0]] + lines[block[1] + 1 :]

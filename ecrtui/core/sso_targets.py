@@ -134,7 +134,7 @@ def plan_targets(
     return targets
 
 
-def _read_block(lines: list[str], session: str, markers: tuple[str, str] | None = None) -> tuple[int, int, str] | None:
+def read_block(lines: list[str], session: str, markers: tuple[str, str] | None = None) -> tuple[int, int, str] | None:
     """(first line, last line, indent) of the session's block, if the file has one."""
     begin, end = markers or (begin_marker(session), end_marker(session))
     starts = [i for i, line in enumerate(lines) if line.strip() == begin]
@@ -217,7 +217,7 @@ def write_targets(path: Path, found: DiscoveredBlock, *, dry_run: bool = False) 
     lines = split_lines(original)
     trailing_newline = original.endswith("\n") or not original
     session = found.session
-    block = _read_block(lines, session)
+    block = read_block(lines, session)
     ordered, added, removed = found.merged(_existing(lines, block, session))
     if block is not None:
         first, last, indent = block
