@@ -16,7 +16,14 @@ from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles, region_f
 from ecrtui.core.errors import ConfigError, UsageError
 from ecrtui.core.models import SourceLocation, Target
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
-from ecrtui.core.profiles_file import MAX_FILE_BYTES, Defaults, ProfilesFile, load_profiles, load_profiles_file
+from ecrtui.core.profiles_file import (
+    MAX_FILE_BYTES,
+    CacheMode,
+    Defaults,
+    ProfilesFile,
+    load_profiles,
+    load_profiles_file,
+)
 from ecrtui.core.registry import RegistrySpec, RegistryType
 
 FULL_FILE = """\
@@ -85,6 +92,8 @@ def test_every_key_of_the_design_example_is_read(tmp_path: Path) -> None:
         jobs=4,
         refresh_margin_minutes=45,
     )
+    assert loaded.defaults.cache is CacheMode.NONE and not loaded.defaults.uses_keyring
+    assert Defaults().uses_keyring
     dev, public = loaded.targets
     assert dev == Target(
         name="dev",
