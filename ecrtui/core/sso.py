@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ecrtui.core.clock import UTC, utc_now
 from ecrtui.core.errors import AwsError
@@ -60,9 +60,14 @@ class DeviceAuthorization:
     interval: float
 
 
+# How a sign-in got its token: still valid in the cache, renewed with its refresh token, or
+# through the device flow.
+SignInHow = Literal["cached", "refreshed", "device"]
+
+
 @dataclass(frozen=True)
 class SignInResult:
-    how: str  # cached | refreshed | device
+    how: SignInHow
     expires_at: dt.datetime
     path: Path
 
@@ -267,7 +272,7 @@ class SignIn:
         )
 
     def _store(
-        self, answer: Mapping[str, Any], registration: Registration, how: str, previous_refresh: str | None = None
+        self, answer: Mapping[str, Any], registration: Registration, how: SignInHow, previous_refresh: str | None = None
     ) -> SignInResult:
         access = printable_text(answer.get("accessToken"))
         expires_in = answer.get("expiresIn")
