@@ -34,9 +34,9 @@ from benchmarks._common import (
 )
 from benchmarks._standins import scratch
 from ecrtui.core.aws import AwsSettings, ClientFactory
-from ecrtui.core.discover import DEFAULT_JOBS, discover, discover_sequentially
-from ecrtui.core.sso import SignIn
-from ecrtui.core.sso_config import resolve_config
+from ecrtui.core.discover import DEFAULT_JOBS, Portal, discover
+from ecrtui.core.sso import SignIn, current_token
+from ecrtui.core.sso_config import SsoConfig, resolve_config
 from ecrtui.standins.identity_center import IdentityCenterStandin, organisation
 
 ACCOUNTS = 300
@@ -44,6 +44,23 @@ LATENCY = 0.05
 GOAL_SECONDS = 3.0
 PARALLEL = f"ecrtui, --jobs {DEFAULT_JOBS}"
 SEQUENTIAL = "sequential (as the AWS CLI)"
+
+
+def _discover_sequentially(config: SsoConfig, factory: ClientFactory, environ: dict[str, str]) -> list[Any]:
+    """The AWS CLI's way (`aws sso list-accounts`, then `list-account-roles` per account),
+    to compare with."""
+    token = current_token(config, factory, environ)
+    portal = Portal(factory, token, config, 1)
+    found = []
+    for page in portal.pages("list_accounts", "accountList"):
+        for item in page:
+            roles = [
+                r["roleName"]
+                for p in portal.pages("list_account_roles", "roleList", accountId=item["accountId"])
+                for r in p
+            ]
+            found.append((item["accountId"], tuple(sorted(roles))))
+    return found
 
 
 def _sign_in(server: IdentityCenterStandin, env: dict[str, str]) -> None:
@@ -91,7 +108,7 @@ def _in_process(server: IdentityCenterStandin, env: dict[str, str], runs: int, s
         return resolve_config(sso_session="corp", environ=env)
 
     parallel = measured("parallel", lambda f: list(discover(config(), f, environ=env)))
-    sequential = measured("sequential", lambda f: list(discover_sequentially(config(), f, environ=env)))
+    sequential = measured("sequential", lambda f: _discover_sequentially(config(), f, environ=env))
     out.times.update(interleaved({PARALLEL: parallel}, runs, warmup=False))
     out.times.update(interleaved({SEQUENTIAL: sequential}, slow_runs, warmup=False))
 

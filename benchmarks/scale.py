@@ -20,7 +20,7 @@ import time
 
 from benchmarks._common import Goal, Options, Section, Table, median, run_child
 from benchmarks._standins import Layout, StandIns, Workspace, scratch
-from ecrtui.core.config import Defaults
+from ecrtui.core.profiles_file import Defaults
 
 LATENCY = 0.1
 SIZES = (20, 50, 100, 200, 500)

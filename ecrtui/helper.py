@@ -37,7 +37,7 @@ from ecrtui.pipes import quiet_on_closed_pipe
 if TYPE_CHECKING:
     import datetime as dt
 
-    from ecrtui.core.config import ProfilesFile
+    from ecrtui.core.profiles_file import ProfilesFile
 
 # The protocol's fixed answer for "nothing here": docker then goes on without credentials.
 NOT_FOUND = "credentials not found in native keychain"
@@ -105,8 +105,8 @@ class Helper:
 
     def _profiles(self, action: str, host: str) -> ProfilesFile:
         _quiet_library_logs()  # every path to botocore reads the profiles first
-        from ecrtui.core.config import load_profiles
         from ecrtui.core.errors import EcrtuiError
+        from ecrtui.core.profiles_file import load_profiles
 
         try:
             return load_profiles(None, self.environ)
@@ -203,7 +203,7 @@ class Helper:
             raise HelperFailure(
                 f"ecrtui: cannot get a token for {host} ({state}): {error.one_line()} (details: {self.log_path})"
             ) from None
-        if cache is not None and profiles.defaults.cache != "none":
+        if cache is not None and profiles.defaults.uses_keyring:
             margin = dt.timedelta(minutes=profiles.defaults.refresh_margin_minutes)
             try:
                 cache.put(entry_for_login(registry, token, margin=margin, source="helper", now=now))
@@ -238,7 +238,7 @@ class Helper:
                 "log in with ecrtui (or the Action) instead of docker login"
             )
         profiles = self._profiles("store", host)
-        if profiles.defaults.cache == "none":
+        if not profiles.defaults.uses_keyring:
             raise HelperFailure(
                 f"ecrtui: the token cache is off (cache: none in {profiles.path}), so the credentials of {host} "
                 "cannot be stored: set cache: keyring, or remove ecrtui from credsStore/credHelpers"

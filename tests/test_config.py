@@ -1,7 +1,8 @@
-"""The profiles file loader and AWS profile discovery (ecrtui/core/config.py), and the
-planning from targets and flags to registries (ecrtui/core/plan.py): every key of the
-documented file, every mistake reported with file:line and a fix, hostile files (non-UTF-8,
-binary, huge, alias bombs) refused fast, and the region precedence of the SDK."""
+"""The profiles file loader and AWS profile discovery (ecrtui/core/profiles_file.py,
+profiles_reader.py, yaml_walk.py, aws_profiles.py), and the planning from targets and
+flags to registries (ecrtui/core/plan.py): every key of the documented file, every mistake
+reported with file:line and a fix, hostile files (non-UTF-8, binary, huge, alias bombs)
+refused fast, and the region precedence of the SDK."""
 
 from __future__ import annotations
 
@@ -12,19 +13,18 @@ import pytest
 from conftest import REPO, Env, run_cli
 
 from ecrtui.core.addresses import RegistrySpec, RegistryType
-from ecrtui.core.config import (
-    MAX_FILE_BYTES,
-    AwsProfile,
-    Defaults,
-    ProfilesFile,
-    discover_aws_profiles,
-    load_profiles,
-    load_profiles_file,
-    region_for,
-)
+from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles, region_for
 from ecrtui.core.errors import ConfigError, UsageError
 from ecrtui.core.models import SourceLocation, Target
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
+from ecrtui.core.profiles_file import (
+    MAX_FILE_BYTES,
+    CacheMode,
+    Defaults,
+    ProfilesFile,
+    load_profiles,
+    load_profiles_file,
+)
 
 FULL_FILE = """\
 version: 1
@@ -92,6 +92,8 @@ def test_every_key_of_the_design_example_is_read(tmp_path: Path) -> None:
         jobs=4,
         refresh_margin_minutes=45,
     )
+    assert loaded.defaults.cache is CacheMode.NONE and not loaded.defaults.uses_keyring
+    assert Defaults().uses_keyring
     dev, public = loaded.targets
     assert dev == Target(
         name="dev",

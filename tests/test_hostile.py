@@ -30,18 +30,12 @@ from conftest import Env, run_cli
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ecrtui.core.addresses import (
-    PUBLIC_HOSTS,
-    parse_ecr_host,
-    parse_registry,
-    parse_registry_list,
-    private_host,
-)
-from ecrtui.core.config import load_profiles_file
+from ecrtui.core.addresses import PUBLIC_HOSTS, parse_ecr_host, parse_registry, parse_registry_list, private_host
 from ecrtui.core.errors import ConfigError, UsageError
+from ecrtui.core.locations import docker_config_path
 from ecrtui.core.models import Token
+from ecrtui.core.profiles_file import load_profiles_file
 from ecrtui.core.writers import AuthFileWriter
-from ecrtui.core.writers.authfile import docker_config_path
 from ecrtui.standins.ecr_public import PRIVATE_TARGET, EcrPublicStandin
 
 Setup = Callable[[Env], None]

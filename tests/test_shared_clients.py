@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from conftest import Env
 
+from ecrtui.core.addresses import RegistryType
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.engine import LoginEngine
 from ecrtui.core.models import Registry
-from ecrtui.core.registry import RegistryType
 from ecrtui.core.shared_clients import UnboundCall, prepare
 
 KEYS = {"alpha": "AKIDALPHA0000001", "beta": "AKIDBETA00000002", "gamma": "AKIDGAMMA0000003"}

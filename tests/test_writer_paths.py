@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrtui.core.writers.authfile import docker_config_path, finch_config_path, helm_registry_path, podman_auth_path
+from ecrtui.core.locations import docker_config_path, finch_config_path, helm_registry_path, podman_auth_path
 
 UNIX = {"HOME": "/home/u"}
 WINDOWS = {"USERPROFILE": r"C:\Users\u", "APPDATA": r"C:\Users\u\AppData\Roaming"}

@@ -16,7 +16,7 @@ from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.core import written
 from ecrtui.core.addresses import RegistryType, check_role_arn
 from ecrtui.core.aws import AwsSettings, ClientFactory
-from ecrtui.core.config import ProfilesFile, discover_aws_profiles, load_profiles
+from ecrtui.core.aws_profiles import discover_aws_profiles
 from ecrtui.core.engine import LoginEngine, logout
 from ecrtui.core.errors import EcrtuiError, UsageError
 from ecrtui.core.github import (
@@ -33,6 +33,7 @@ from ecrtui.core.github import (
 )
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginResult, Registry
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
+from ecrtui.core.profiles_file import ProfilesFile, load_profiles
 from ecrtui.core.proxy import check_proxy_url, redact
 from ecrtui.core.writers import make_writers
 from ecrtui.core.writers.authfile import AuthFileWriter

@@ -16,12 +16,12 @@ from ecrtui.cli.args import _positive_int
 from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.cli.sso import config_from_args, factory_from_args, sso_source_options
 from ecrtui.core.addresses import check_region
-from ecrtui.core.config import aws_config_paths
 from ecrtui.core.discover import DEFAULT_JOBS, check_ecr, choose, discover
 from ecrtui.core.errors import UsageError
+from ecrtui.core.locations import aws_config_paths
 from ecrtui.core.sso_config import check_role_name
 from ecrtui.core.sso_profiles import write_aws_profiles
-from ecrtui.core.sso_targets import WriteResult, plan_targets, write_targets
+from ecrtui.core.sso_targets import DiscoveredBlock, WriteResult, plan_targets, write_targets
 
 JSON_VERSION = 1
 DISCOVERY_MAX_ATTEMPTS = 5  # throttling is likely with hundreds of accounts: back off longer
@@ -94,15 +94,13 @@ def run(args: argparse.Namespace) -> ExitCode:
         pairs = sum(len(a.roles) for a in chosen)
         sys.stderr.write(f"ecrtui: {len(chosen)} accounts, {pairs} roles in IAM Identity Center {config.label}\n")
     if args.write:
-        targets = plan_targets(session, chosen, regions)
-        every_pair = {(a.account_id, r) for a in found for r in a.roles}
+        every_pair = frozenset((a.account_id, r) for a in found for r in a.roles)
+        block = DiscoveredBlock(session, tuple(plan_targets(session, chosen, regions)), every_pair, args.prune)
         path, config_path = Path(args.write).expanduser(), aws_config_paths(environ)[0]
         for dry_run in (True, False):  # both files checked before either is written
-            result = write_targets(path, session, targets, all_pairs=every_pair, prune=args.prune, dry_run=dry_run)
+            result = write_targets(path, block, dry_run=dry_run)
             if args.aws_config:
-                profiles = write_aws_profiles(
-                    config_path, session, targets, all_pairs=every_pair, prune=args.prune, dry_run=dry_run
-                )
+                profiles = write_aws_profiles(config_path, block, dry_run=dry_run)
         _written(result, f"targets of sso-session {session}")
         if args.aws_config:
             _written(profiles, f"[profile] sections of sso-session {session}")

@@ -15,11 +15,11 @@ from ecrtui.cli.args import _seconds, _selection_options
 from ecrtui.cli.commands import _registry_type, _split_writers
 from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.core.aws import AwsSettings, ClientFactory
-from ecrtui.core.config import ProfilesFile, load_profiles
 from ecrtui.core.diagnose import Check, CheckStatus, Report, TargetReport, plan_doctor, run_doctor
 from ecrtui.core.errors import ConfigError
 from ecrtui.core.github import command, is_github_actions
 from ecrtui.core.plan import Selection
+from ecrtui.core.profiles_file import ProfilesFile, load_profiles
 from ecrtui.core.proxy import check_proxy_url
 
 JSON_VERSION = 1

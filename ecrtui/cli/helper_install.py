@@ -26,11 +26,11 @@ from typing import Any
 from ecrtui.cli.args import _selection_options
 from ecrtui.cli.commands import build_request, plan
 from ecrtui.cli.exit_codes import ExitCode
-from ecrtui.core.cache import state_dir
 from ecrtui.core.errors import UsageError
+from ecrtui.core.locations import state_dir
 from ecrtui.core.plan import Selection
 from ecrtui.core.writers import make_writers
-from ecrtui.core.writers.authfile import OWN_HELPER, _same_host_keys
+from ecrtui.core.writers.authfile import OWN_HELPER, same_host_keys
 from ecrtui.core.writers.jsonfile import check_shape, read_json_object, update_json_file
 
 PROGRAM = f"docker-credential-{OWN_HELPER}"
@@ -76,7 +76,7 @@ def install_hosts(path: Path, hosts: Sequence[str]) -> FileChange:
                 helpers[host] = change.helpers[host] = OWN_HELPER
                 if previous:
                     change.previous[host] = previous
-            for key in _same_host_keys(auths, host):
+            for key in same_host_keys(auths, host):
                 del auths[key]
                 change.removed_auths.append(key)
         return change.changed

@@ -12,8 +12,8 @@ from typing import Any, TextIO
 
 from ecrtui.cli import render
 from ecrtui.core.cache import CacheUnavailable, LoginCache, identity_key, open_cache
-from ecrtui.core.config import Defaults
 from ecrtui.core.models import Registry
+from ecrtui.core.profiles_file import Defaults
 
 
 def warn(problem: CacheUnavailable, what: str, err: TextIO | None = None) -> None:
@@ -30,7 +30,7 @@ def login_cache(
     """The login engine's `on_token`, or None when the cache is off: --no-cache,
     `cache: none`, or GitHub Actions (a job's runner is thrown away, and on a shared
     runner a file-backed keyring would leave the token on disk for the next job)."""
-    if getattr(args, "no_cache", False) or defaults.cache == "none" or github:
+    if getattr(args, "no_cache", False) or not defaults.uses_keyring or github:
         return None
     return LoginCache(
         lambda: open_cache(environ),
@@ -43,7 +43,7 @@ def forget(hosts: Sequence[str], defaults: Defaults, environ: Mapping[str, str],
     """`logout` erases the hosts' cached tokens too, as it erases what login wrote in the
     files; without a keyring nothing was cached, so nothing is said. In GitHub Actions
     too: the post step erases whatever the job may have cached."""
-    if defaults.cache == "none" or not hosts:
+    if not defaults.uses_keyring or not hosts:
         return
     try:
         cache = open_cache(environ)
@@ -63,7 +63,7 @@ def annotate_status(
     or cannot be read."""
     for record in records:
         record.update(cached=None, expires_at=None, expired=None)
-    if defaults.cache == "none":
+    if not defaults.uses_keyring:
         return
     try:
         cache = open_cache(environ)

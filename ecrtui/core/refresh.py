@@ -22,12 +22,13 @@ from pathlib import Path
 
 from ecrtui.core.addresses import RegistryType, parse_ecr_host
 from ecrtui.core.aws import AwsSettings
+from ecrtui.core.aws_profiles import discover_aws_profiles
 from ecrtui.core.cache import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry
 from ecrtui.core.clock import UTC, utc_now
-from ecrtui.core.config import Defaults, ProfilesFile, discover_aws_profiles
 from ecrtui.core.errors import AwsError, EcrtuiError
 from ecrtui.core.models import Registry, Token
 from ecrtui.core.plan import plan_registries
+from ecrtui.core.profiles_file import Defaults, ProfilesFile
 
 FROM_HOSTNAME = "(from the hostname)"
 # How long a `get` waits for another process's refresh of the same host: longer than one

@@ -23,9 +23,9 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ecrtui.core.config import default_profiles_path
 from ecrtui.core.diagnose.models import Check
 from ecrtui.core.errors import EcrtuiError
+from ecrtui.core.locations import default_profiles_path
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginStarted, Registry
 from ecrtui.core.sso_config import SsoConfig
 from ecrtui.tui.bindings import APP_BINDINGS, BY_ID, MAIN_ONLY, SORT_CYCLE

@@ -19,13 +19,14 @@ from pathlib import Path
 from ecrtui.core import written
 from ecrtui.core.addresses import RegistryType
 from ecrtui.core.aws import AwsSettings, ClientFactory
+from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles
 from ecrtui.core.cache import CacheEntry, CacheUnavailable, LoginCache, identity_key, open_cache
-from ecrtui.core.config import AwsProfile, Defaults, discover_aws_profiles, load_profiles
 from ecrtui.core.diagnose import Check, DoctorPlan, TargetReport, run_doctor
 from ecrtui.core.engine import LoginEngine, logout
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.models import WRITER_NAMES, LoginEvent, LoginResult, Registry, Target
 from ecrtui.core.plan import plan_registries
+from ecrtui.core.profiles_file import Defaults, load_profiles
 from ecrtui.core.writers import make_writers
 from ecrtui.tui.rows import CachedState, RegistryRow, row_key
 
@@ -155,7 +156,7 @@ class Services:
         writers_by_name = {w.name: w for w in make_writers(WRITER_NAMES, self.environ)}
         expiries: dict[str, CacheEntry] = {}
         problem: EcrtuiError | None = None
-        if self.defaults.cache != "none":
+        if self.defaults.uses_keyring:
             try:
                 expiries = self._cached_entries(registries)
             except CacheUnavailable as error:
@@ -211,7 +212,7 @@ class Services:
         client factory per batch, so a profile refreshed meanwhile (`aws sso login`) is
         read again, not remembered."""
         on_token = None
-        if self.defaults.cache != "none":
+        if self.defaults.uses_keyring:
             margin = dt.timedelta(minutes=self.defaults.refresh_margin_minutes)
             on_token = LoginCache(lambda: open_cache(self.environ), margin=margin, on_problem=on_cache_problem)
         engine = LoginEngine(
@@ -239,7 +240,7 @@ class Services:
                 outcome[row.key] = erased.get(row.host or "")
         problem: EcrtuiError | None = None
         hosts = {row.host for row in rows if row.host}
-        if hosts and self.defaults.cache != "none":
+        if hosts and self.defaults.uses_keyring:
             try:
                 cache = open_cache(self.environ)
                 for host in sorted(hosts):

@@ -10,16 +10,14 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from ecrtui.core.config import default_profiles_path
 from ecrtui.core.errors import EcrtuiError
+from ecrtui.core.locations import tui_settings_path
 from ecrtui.core.writers.jsonfile import make_private_folders, write_atomically
-
-SETTINGS_NAME = "tui-settings.json"
 
 
 def settings_path(environ: Mapping[str, str]) -> Path:
     """`~/.config/ecrtui/tui-settings.json` (the profiles file's folder)."""
-    return default_profiles_path(environ).parent / SETTINGS_NAME
+    return tui_settings_path(environ)
 
 
 @dataclass

@@ -14,9 +14,9 @@ import pytest
 from conftest import Env, run_cli
 
 from ecrtui.core.aws import AwsSettings, ClientFactory
-from ecrtui.core.config import Defaults
 from ecrtui.core.diagnose import Check, CheckStatus, DoctorPlan, Report, run_doctor
 from ecrtui.core.models import Target
+from ecrtui.core.profiles_file import Defaults
 
 _CLEARED = ("AWS_", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "DOCKER_CONFIG")
 

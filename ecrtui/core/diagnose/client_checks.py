@@ -18,7 +18,8 @@ from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.errors import WriterError
-from ecrtui.core.writers.authfile import OWN_HELPER, docker_config_path, finch_config_path, helper_for
+from ecrtui.core.locations import docker_config_path, finch_config_path
+from ecrtui.core.writers.authfile import OWN_HELPER, credential_store_for
 from ecrtui.core.writers.jsonfile import read_json_object
 
 # How much of the log's end is read: the helper rotates it at 1 MiB.
@@ -160,7 +161,7 @@ def _finch(ctx: DoctorContext, make: CheckMaker, docker: _DockerConfig, hosts: l
     if _which("finch", ctx.environ) is None and not finch_path.parent.is_dir():
         return None
     finch = _read(finch_path) or {}
-    missing = [h for h in hosts if helper_for(finch, h) is None and not _holds(finch, h)]
+    missing = [h for h in hosts if credential_store_for(finch, h) is None and not _holds(finch, h)]
     if not missing:
         return None
     return make.warn(
@@ -179,7 +180,7 @@ def _nerdctl(ctx: DoctorContext, make: CheckMaker, docker: _DockerConfig) -> Che
         return None
     auths = docker.data.get("auths")
     stale = [k for k in auths if bare_host(k) == "public.ecr.aws"] if isinstance(auths, dict) else []
-    if not stale or helper_for(docker.data, "public.ecr.aws") is not None:
+    if not stale or credential_store_for(docker.data, "public.ecr.aws") is not None:
         return None
     return make.warn(
         CheckId.LOCAL_RUNTIME_NERDCTL,

@@ -22,12 +22,13 @@ from ecrtui.core.addresses import (
     parse_registry,
     parse_registry_list,
 )
-from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
+from ecrtui.core.aws_profiles import AwsProfile, region_for
 from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.errors import ConfigError, UsageError
 from ecrtui.core.models import Registry, Target
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
+from ecrtui.core.profiles_file import Defaults, ProfilesFile
 from ecrtui.core.sso_config import SsoRole
 
 # ECR's own rule for repository names (CreateRepository's pattern), 2 to 256 characters.

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ecrtui.core.aws import ClientFactory
+from ecrtui.core.aws_profiles import AwsProfile
 from ecrtui.core.clock import utc_now
-from ecrtui.core.config import AwsProfile, Defaults
 from ecrtui.core.diagnose.probe import HttpProbe, http_probe
 from ecrtui.core.errors import ConfigError
+from ecrtui.core.profiles_file import Defaults
 
 T = TypeVar("T")
 

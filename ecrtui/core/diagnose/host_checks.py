@@ -17,7 +17,7 @@ from ecrtui.core.diagnose.credentials_files import CredentialsFile, token_expiry
 from ecrtui.core.diagnose.login_probe import probe_login
 from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.diagnose.probe import ProbeResult
-from ecrtui.core.writers.authfile import OWN_HELPER, decode_auth, helper_for
+from ecrtui.core.writers.authfile import OWN_HELPER, credential_store_for, decode_auth
 
 
 def check_hosts(
@@ -41,7 +41,7 @@ def _host_checks(
     where = f"{file.label} {file.path}"
     data = file.data or {}
     keys = file.keys_for(host)
-    helper = helper_for(data, host)
+    helper = credential_store_for(data, host)
     checks: list[Check] = []
     if helper is not None:
         checks.append(_helper_check(ctx, make, file, host, helper, keys))
@@ -248,7 +248,7 @@ def public_entry_checks(
     checks: list[Check] = []
     for host in PUBLIC_HOSTS:
         keys = docker.keys_for(host)
-        if host in examined_hosts or not keys or helper_for(docker.data, host) is not None:
+        if host in examined_hosts or not keys or credential_store_for(docker.data, host) is not None:
             continue  # a public target's own checks said it already
         entry = docker.auths.get(keys[0])
         decoded = decode_auth(str(entry.get("auth", ""))) if isinstance(entry, dict) else None

@@ -11,8 +11,8 @@ from typing import Any
 
 from ecrtui.core.addresses import PUBLIC_REGION, private_host
 from ecrtui.core.aws import ClientFactory
+from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles
 from ecrtui.core.clock import utc_now
-from ecrtui.core.config import AwsProfile, discover_aws_profiles
 from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.client_checks import check_helper_log, check_local_runtimes
 from ecrtui.core.diagnose.config_checks import DoctorPlan, check_configuration

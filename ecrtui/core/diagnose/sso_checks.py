@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecrtui.core.aws_profiles import AwsProfile
 from ecrtui.core.clock import parse_iso, shown
-from ecrtui.core.config import AwsProfile
 from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Check, CheckMaker
+from ecrtui.core.locations import sso_cache_dir
 
 TITLE = "SSO session"
 
@@ -52,12 +53,11 @@ def check_sso_session(ctx: DoctorContext, make: CheckMaker, profile_name: str | 
     key_source = (sso.sso_session or sso.sso_start_url) if sso is not None else None
     if sso is None or not key_source:
         return None  # no SSO, or an incomplete SSO profile: botocore's error says what is missing
-    home = Path(ctx.environ.get("HOME") or Path.home())
     session = _Session(
         sso.name,
         f"aws sso login --profile {profile_name or sso.name}",
         f"SSO session {sso.sso_session!r}" if sso.sso_session else f"SSO start URL {sso.sso_start_url}",
-        home / ".aws" / "sso" / "cache" / f"{hashlib.sha1(key_source.encode()).hexdigest()}.json",
+        sso_cache_dir(ctx.environ) / f"{hashlib.sha1(key_source.encode()).hexdigest()}.json",
     )
     try:
         cached: Any = json.loads(session.cache.read_text(encoding="utf-8"))

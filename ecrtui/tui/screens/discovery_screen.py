@@ -22,7 +22,7 @@ from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.discover import DEFAULT_JOBS, DiscoveredAccount, discover
 from ecrtui.core.errors import EcrtuiError, UsageError
 from ecrtui.core.sso_config import SsoConfig
-from ecrtui.core.sso_targets import plan_targets, write_targets
+from ecrtui.core.sso_targets import DiscoveredBlock, plan_targets, write_targets
 from ecrtui.tui.screens.sign_in_screen import one_line
 
 
@@ -153,10 +153,9 @@ class DiscoveryScreen(ModalScreen[int]):
             session = self.config.session_name
             if session is None:
                 raise UsageError("targets need an sso-session", remediation="add an [sso-session] to ~/.aws/config")
-            every = {(a.account_id, r) for a in self.accounts for r in a.roles}
-            result = write_targets(
-                self.profiles_path, session, plan_targets(session, chosen, regions), all_pairs=every, prune=False
-            )
+            every = frozenset((a.account_id, r) for a in self.accounts for r in a.roles)
+            block = DiscoveredBlock(session, tuple(plan_targets(session, chosen, regions)), every)
+            result = write_targets(self.profiles_path, block)
         except EcrtuiError as error:
             self.notify(f"{error.message}\n{error.remediation}".strip(), title="Not saved", severity="error")
             return

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ecrtui.core.config import default_profiles_path
 from ecrtui.core.errors import EcrtuiError
+from ecrtui.core.locations import default_profiles_path
 from ecrtui.core.sso_config import SsoConfig, SsoRole, resolve_config, sso_sessions
 from ecrtui.tui.rows import RegistryRow, RowStatus
 from ecrtui.tui.screens.discovery_screen import DiscoveryScreen

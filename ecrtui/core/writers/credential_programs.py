@@ -29,7 +29,7 @@ _spent_lock = threading.Lock()
 _spent: dict[str, float] = {}  # seconds each helper has taken in this process
 
 
-def helper_timeout() -> float:
+def time_budget() -> float:
     """The seconds every call to one helper may take together, in this process."""
     try:
         value = float(os.environ.get(TIMEOUT_VARIABLE, ""))
@@ -56,7 +56,7 @@ def _find(program: str) -> str | None:
     return None
 
 
-def helper_program(name: str) -> str:
+def find_program(name: str) -> str:
     if not _HELPER_NAME.fullmatch(name):
         raise WriterError(f"credential helper name {name!r} is not valid")
     program = f"docker-credential-{name}"
@@ -69,11 +69,11 @@ def helper_program(name: str) -> str:
     return found
 
 
-def run_helper(name: str, action: str, stdin: str, secret: str | None = None) -> str:
+def run_program(name: str, action: str, stdin: str, secret: str | None = None) -> str:
     """Run `docker-credential-<name> <action>` with `stdin`; a failure's text never
     carries `secret`, even from a helper that echoes its input."""
-    program = helper_program(name)
-    budget = helper_timeout()
+    program = find_program(name)
+    budget = time_budget()
     with _spent_lock:
         left = budget - _spent.get(program, 0.0)
     if left <= 0:
@@ -128,8 +128,8 @@ def _run(program: str, action: str, stdin: str, timeout: float) -> subprocess.Co
 
 
 def store(name: str, host: str, username: str, secret: str) -> None:
-    run_helper(name, "store", json.dumps({"ServerURL": host, "Username": username, "Secret": secret}), secret)
+    run_program(name, "store", json.dumps({"ServerURL": host, "Username": username, "Secret": secret}), secret)
 
 
 def erase(name: str, host: str) -> None:
-    run_helper(name, "erase", host)
+    run_program(name, "erase", host)
