@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ecrtui.core.clock import utc_now
 from ecrtui.standins.ports import free_port
 from ecrtui.standins.registries import LocalRegistries
 
@@ -98,7 +99,7 @@ def _fresh_moto_tokens() -> None:
 
     def get_authorization_token(self: EcrResponse) -> ActionResult:
         result = original(self)
-        expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=12)
+        expires = utc_now() + dt.timedelta(hours=12)
         for entry in result.result["authorizationData"]:  # type: ignore[index]
             entry["expiresAt"] = expires
         return result

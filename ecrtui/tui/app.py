@@ -23,6 +23,7 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ecrtui.core.clock import utc_now
 from ecrtui.core.config import default_profiles_path
 from ecrtui.core.diagnose.models import Check
 from ecrtui.core.errors import EcrtuiError
@@ -61,10 +62,6 @@ from ecrtui.tui.wording import for_the_app
 Clock = Callable[[], dt.datetime]
 ROW_ACTIONS = ("login", "logout", "sso_login", "diagnose", "details")
 """The actions whose footer keys depend on the rows (check_action)."""
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class EcrtuiApp(App[None]):

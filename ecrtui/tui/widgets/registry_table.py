@@ -32,6 +32,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ecrtui.core.clock import utc_now
 from ecrtui.tui.rows import ExpiryLevel, RegistryRow, RowStatus, expires_in_text, expiry_level
 
 # What the eye looks for first comes first: which registry, and is it usable. Account,
@@ -227,7 +228,7 @@ class RegistryTable(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._styles_theme = ""
         self._highlighted: str | None = None
-        self._now = dt.datetime.now(dt.timezone.utc)
+        self._now = utc_now()
 
     # --- what the app calls ------------------------------------------------------------
 
