@@ -253,6 +253,14 @@ def demo_environment() -> Iterator[Path]:
             os.environ.update(saved)
 
 
+@contextlib.contextmanager
+def app_stage() -> Iterator[str]:
+    """The app's demo world: the stand-ins running and os.environ pointing at them; yields
+    the module that stands in for the AWS CLI (the demo has no SSO portal to log into)."""
+    with demo_environment():
+        yield "ecrtui.tui.demo_sso"
+
+
 def run_headless_demo() -> int:
     """Log into every demo target, show the results and the docker config, log out."""
     import sys

@@ -106,9 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"ecrtui: {missing}\n")
             return USAGE
     if launch.mode in ("app", "demo"):
+        from ecrtui.demo import app_stage
         from ecrtui.tui.app import run_app
 
-        return run_app(demo=launch.mode == "demo", config=launch.config)
+        return run_app(config=launch.config, stage=app_stage if launch.mode == "demo" else None)
     return quiet_on_closed_pipe(lambda: _print(launch))
 
 

@@ -409,7 +409,7 @@ async def test_theme_columns_sort_and_side_list_are_remembered(tui_env: Env) -> 
     async with again.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert again.theme == "nord"
-        assert again.main.table.wide and again.board.sort_by == "expires"
+        assert again.main.table.wide and again.settings.sort_by == "expires"
         assert again.main.sidebar_shown
 
 
