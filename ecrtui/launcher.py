@@ -120,12 +120,12 @@ def _print(launch: Launch) -> int:
 
         build_parser().print_help(sys.stdout)
         return 0
+    from ecrtui.cli.main import main as headless_main
+
     if launch.mode == "demo-headless":
         from ecrtui.demo import run_headless_demo
 
-        return run_headless_demo()
-    from ecrtui.cli.main import main as headless_main
-
+        return run_headless_demo(headless_main)
     return headless_main(launch.args)
 
 

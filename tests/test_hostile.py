@@ -42,7 +42,7 @@ from ecrtui.core.registry import (
 )
 from ecrtui.core.writers import AuthFileWriter
 from ecrtui.core.writers.authfile import docker_config_path
-from ecrtui.standins.ecr_public import PRIVATE_TARGET, EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import PRIVATE_TARGET, EcrPublicStandin
 
 Setup = Callable[[Env], None]
 

@@ -35,7 +35,7 @@ from test_tui_app import (
 from textual.widgets import LoadingIndicator, Static
 from textual.widgets._footer import FooterKey
 
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.rows import RowStatus
 from ecrtui.tui.screens.confirm_screen import ConfirmScreen

@@ -12,7 +12,7 @@ import pytest
 from ecrtui.core.aws import SSO_EXPIRED
 from ecrtui.core.models import LoginResult, LoginStatus, Registry, Token
 from ecrtui.core.registry import RegistryType
-from ecrtui.tui import demo_sso
+from ecrtui.demo import sso as demo_sso
 from ecrtui.tui.rows import (
     CachedState,
     ExpiryLevel,

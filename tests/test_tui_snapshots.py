@@ -34,7 +34,7 @@ from textual.pilot import Pilot
 
 from ecrtui.core.aws import policy_statement
 from ecrtui.core.diagnose.models import Category, CheckBuilder
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.rows import RegistryRow
 from ecrtui.tui.services import Diagnosis, Services
