@@ -24,7 +24,8 @@ def fresh_moto_tokens() -> None:
     def get_authorization_token(self: EcrResponse) -> ActionResult:
         result = original(self)
         expires = utc_now() + dt.timedelta(hours=12)
-        for entry in result.result["authorizationData"]:  # type: ignore[index]
+        answer = result.result
+        for entry in answer.get("authorizationData", []) if isinstance(answer, dict) else []:
             entry["expiresAt"] = expires
         return result
 
