@@ -134,8 +134,8 @@ class IdentityCenterStandin(StandinServer):
         auto_approve: bool = False,
     ) -> None:
         self.state = IdentityCenterState(accounts, page_size=page_size, interval=interval, auto_approve=auto_approve)
-        super().__init__(make_handler(self.state), "identity-center-standin", host, port)
-        self.server.request_queue_size = 128  # many discovery calls connect at once
+        # Many discovery calls connect at once: a deep listen queue, not refused connects.
+        super().__init__(make_handler(self.state), "identity-center-standin", host, port, backlog=128)
 
     def environment(self) -> dict[str, str]:
         """What points botocore's sso-oidc and sso clients here."""

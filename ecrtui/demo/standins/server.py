@@ -45,9 +45,18 @@ class JsonHandler(BaseHTTPRequestHandler):
 class StandinServer:
     """A stand-in's server in a background thread: `with Standin() as server: server.url`."""
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler], name: str, host: str = "127.0.0.1", port: int = 0):
-        self.server = ThreadingHTTPServer((host, port), handler)
+    def __init__(
+        self, handler: type[BaseHTTPRequestHandler], name: str, host: str = "127.0.0.1", port: int = 0, backlog: int = 5
+    ) -> None:
+        self.server = ThreadingHTTPServer((host, port), handler, bind_and_activate=False)
         self.server.daemon_threads = True
+        self.server.request_queue_size = backlog  # read by listen(), so set before it
+        try:
+            self.server.server_bind()
+            self.server.server_activate()
+        except OSError:
+            self.server.server_close()
+            raise
         self.thread = threading.Thread(target=self.server.serve_forever, name=name, daemon=True)
 
     @property
