@@ -8,8 +8,6 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
 
-from ecrtui.demo.environment import demo_environment
-
 MISSING_EXTRA = (
     "error: the demo needs its extra (moto server and a file keyring): "
     "pip install 'ecrtui[demo]' (with pipx: pipx install 'ecrtui[demo]', "
@@ -33,6 +31,8 @@ def missing_extra() -> str | None:
 def app_stage() -> Iterator[str]:
     """The app's demo world: the stand-ins running and os.environ pointing at them; yields
     the module that stands in for the AWS CLI."""
+    from ecrtui.demo.environment import demo_environment  # the launcher imports this module: kept light
+
     with demo_environment():
         yield AWS_CLI_STAND_IN
 
@@ -54,6 +54,8 @@ LOGOUT = ["logout", "--target", "dev", "--target", "staging", "--target", "prod"
 def run_headless_demo(run: Callable[[Sequence[str]], int]) -> int:
     """Log into every demo target with `run` (the headless CLI), show the results and the
     docker config, log out. 0 when every step did what the demo expects."""
+    from ecrtui.demo.environment import demo_environment
+
     out = sys.stdout
     with demo_environment() as home:
         out.write(f"ecrtui demo: stand-ins running, throwaway HOME {home}\n\n")
