@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ecrtui.standins.ports import free_port, wait_for_port
+from ecrtui.demo.standins.ports import free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parent.parent
 SUPPORT = REPO / "tests" / "support"

@@ -37,7 +37,8 @@ from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.discover import DEFAULT_JOBS, Portal, discover
 from ecrtui.core.sso import SignIn, current_token
 from ecrtui.core.sso_config import SsoConfig, resolve_config
-from ecrtui.standins.identity_center import IdentityCenterStandin, organisation
+from ecrtui.demo.standins.identity_center import IdentityCenterStandin
+from ecrtui.demo.standins.identity_center_state import organisation
 
 ACCOUNTS = 300
 LATENCY = 0.05

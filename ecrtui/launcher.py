@@ -106,9 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"ecrtui: {missing}\n")
             return USAGE
     if launch.mode in ("app", "demo"):
+        from ecrtui.demo import app_stage
         from ecrtui.tui.app import run_app
 
-        return run_app(demo=launch.mode == "demo", config=launch.config)
+        return run_app(config=launch.config, stage=app_stage if launch.mode == "demo" else None)
     return quiet_on_closed_pipe(lambda: _print(launch))
 
 
@@ -119,12 +120,12 @@ def _print(launch: Launch) -> int:
 
         build_parser().print_help(sys.stdout)
         return 0
+    from ecrtui.cli.main import main as headless_main
+
     if launch.mode == "demo-headless":
         from ecrtui.demo import run_headless_demo
 
-        return run_headless_demo()
-    from ecrtui.cli.main import main as headless_main
-
+        return run_headless_demo(headless_main)
     return headless_main(launch.args)
 
 

@@ -30,8 +30,8 @@ import pytest
 from support import hygiene
 from support.daemons import Daemon
 
-from ecrtui.standins.ecr_public import EcrPublicStandin
-from ecrtui.standins.ports import free_port, wait_for_port
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ports import free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_BIN = os.environ.get("ECRTUI_TEST_BIN", "")

@@ -17,7 +17,7 @@ from support import hygiene
 from support.secret_service import SecretServiceSession
 
 from ecrtui.core.cache import TokenCache
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 
 FILE_BACKEND = "keyrings.alt.file.PlaintextKeyring"
 NO_BACKEND = "keyring.backends.fail.Keyring"

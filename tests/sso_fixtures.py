@@ -12,7 +12,8 @@ from conftest import Env
 from sso_support import SESSION_CONFIG
 from support import hygiene
 
-from ecrtui.standins.identity_center import IdentityCenterStandin, organisation
+from ecrtui.demo.standins.identity_center import IdentityCenterStandin
+from ecrtui.demo.standins.identity_center_state import organisation
 
 
 @pytest.fixture

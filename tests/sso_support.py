@@ -17,7 +17,7 @@ from typing import Any
 from conftest import OUTSIDE, Env, cli_command
 from support import hygiene
 
-from ecrtui.standins.identity_center import IdentityCenterStandin
+from ecrtui.demo.standins.identity_center import IdentityCenterStandin
 
 START_URL = "https://corp.awsapps.com/start"
 SSO_REGION = "eu-west-1"

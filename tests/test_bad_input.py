@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 from conftest import Env, run_cli
 
-from ecrtui.standins.ecr_public import PRIVATE_TARGET, EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import PRIVATE_TARGET, EcrPublicStandin
 
 Setup = Callable[[Env], None]
 

@@ -37,8 +37,8 @@ from conftest import Env, RealRegistry, require_binary, run_cli
 from helper_support import use_ecr_standin, use_file_keyring
 from support.oci import write_oci_layout
 
-from ecrtui.standins.ecr_public import EcrPublicStandin
-from ecrtui.standins.ports import free_port
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ports import free_port
 
 REPOSITORY = "team/app"
 TAG = "1.0.0"

@@ -12,8 +12,9 @@ import sys
 from conftest import Env, run_cli, set_standin_mode
 from sso_support import calls, control, sign_in
 
-from ecrtui.standins.ecr_public import EcrPublicStandin
-from ecrtui.standins.identity_center import IdentityCenterStandin, organisation
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.identity_center import IdentityCenterStandin
+from ecrtui.demo.standins.identity_center_state import organisation
 
 pytest_plugins = ["sso_fixtures"]
 

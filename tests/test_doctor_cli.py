@@ -12,7 +12,7 @@ import pytest
 from conftest import Env, run_cli, set_standin_mode
 from support.doctor import doctor_cli, json_checks
 
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 
 TOP_KEYS = {"version", "status", "counts", "targets"}
 GROUP_KEYS = {"name", "status", "missing_policy", "checks"}

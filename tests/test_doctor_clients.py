@@ -12,7 +12,7 @@ from conftest import Env, run_cli
 from helper_support import HOST, helper, set_mode, use_ecr_standin, use_file_keyring
 from support.doctor import doctor_cli, json_checks
 
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 
 
 def _profiles(env: Env) -> Path:

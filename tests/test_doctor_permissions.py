@@ -31,7 +31,7 @@ from support.doctor import checks, doctor_in_process, failed, isolated_environ, 
 from ecrtui.core.addresses import RegistrySpec, RegistryType
 from ecrtui.core.diagnose import CheckStatus, Report
 from ecrtui.core.models import Target
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 
 REPOSITORY = "team/app"
 ACCOUNT = "123456789012"

@@ -28,7 +28,7 @@ import pytest
 from conftest import REPO, Env, Tinyproxy, require_binary, set_standin_mode
 from support import hygiene
 
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 
 ACCOUNT = "123456789012"
 OTHER = "111111111111"

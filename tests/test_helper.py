@@ -28,8 +28,8 @@ from helper_support import (
 from support.secret_service import SecretServiceSession
 
 from ecrtui.core.cache import CacheEntry, identity_key, utc_now
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.helper import NOT_FOUND
-from ecrtui.standins.ecr_public import EcrPublicStandin
 
 pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 

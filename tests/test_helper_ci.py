@@ -13,7 +13,7 @@ from helper_support import HOST, file_cache, helper, helper_log, use_ecr_standin
 from test_helper import prime, served
 
 from ecrtui.core.cache import SERVICE, identity_key
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 
 CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
 

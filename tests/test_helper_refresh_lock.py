@@ -12,7 +12,7 @@ from conftest import OUTSIDE, Env, cli_command
 from helper_support import HOST, file_cache, standin_calls, use_ecr_standin, use_file_keyring
 
 from ecrtui.core.refresh import refresh_lock_path
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 
 PARALLEL = 24
 

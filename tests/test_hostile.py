@@ -36,7 +36,7 @@ from ecrtui.core.locations import docker_config_path
 from ecrtui.core.models import Token
 from ecrtui.core.profiles_file import load_profiles_file
 from ecrtui.core.writers import AuthFileWriter
-from ecrtui.standins.ecr_public import PRIVATE_TARGET, EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import PRIVATE_TARGET, EcrPublicStandin
 
 Setup = Callable[[Env], None]
 

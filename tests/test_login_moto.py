@@ -20,7 +20,7 @@ from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.engine import LoginEngine
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
 from ecrtui.core.profiles_file import ProfilesFile
-from ecrtui.standins.ecr_public import PUBLIC_TARGET, EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import PUBLIC_TARGET, EcrPublicStandin
 
 JSON_KEYS = {"target", "profile", "registry", "type", "account", "region", "status", "expires_at", "writers", "error"}
 

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecrtui.core.sanitize import clean, remember_url
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 
 FAST = ("--max-attempts", "1", "--timeout", "5")
 

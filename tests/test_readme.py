@@ -19,7 +19,8 @@ from conftest import Env
 from support import hygiene
 
 import ecrtui
-from ecrtui.standins.identity_center import IdentityCenterStandin, organisation
+from ecrtui.demo.standins.identity_center import IdentityCenterStandin
+from ecrtui.demo.standins.identity_center_state import organisation
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"

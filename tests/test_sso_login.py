@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO, Env, run_cli
 from sso_support import SSO_REGION, START_URL, calls, control, sign_in, squeezed, token_file
 
-from ecrtui.standins.identity_center import IdentityCenterStandin
+from ecrtui.demo.standins.identity_center import IdentityCenterStandin
 
 pytest_plugins = ["sso_fixtures"]
 
@@ -247,7 +247,7 @@ def test_a_bad_start_url_or_region_in_the_session_is_a_configuration_error(sso_e
 def test_a_start_url_or_region_that_does_not_answer_is_a_failure(
     sso_env: Env, identity_center: IdentityCenterStandin
 ) -> None:
-    from ecrtui.standins.ports import free_port
+    from ecrtui.demo.standins.ports import free_port
 
     sso_env.vars["AWS_ENDPOINT_URL_SSO_OIDC"] = f"http://127.0.0.1:{free_port()}"
     result = run_cli(sso_env, "sso", "login", "--sso-session", "corp", "--timeout", "2")

@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static
 
 from ecrtui.core.sso_config import resolve_config
-from ecrtui.standins.identity_center import IdentityCenterStandin
+from ecrtui.demo.standins.identity_center import IdentityCenterStandin
 from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.rows import RowStatus
 from ecrtui.tui.screens.discovery_screen import DiscoveryScreen

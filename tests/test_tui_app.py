@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Input, Static, TextArea
 from textual.worker import WorkerFailed
 
 from ecrtui.core.cache import CacheEntry, identity_key, open_cache
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.bindings import APP_BINDINGS
 from ecrtui.tui.commands import EcrtuiCommands
@@ -39,7 +39,7 @@ from ecrtui.tui.services import Services
 FROZEN_NOW = dt.datetime(2014, 12, 31, 12, 0, tzinfo=dt.timezone.utc)
 SIZE = (140, 40)
 WIDE = (200, 40)  # wide enough for the side list beside the table
-DEMO_AWS_CLI = (sys.executable, "-m", "ecrtui.tui.demo_sso")
+DEMO_AWS_CLI = (sys.executable, "-m", "ecrtui.demo.sso")
 
 AWS_CONFIG = """\
 [default]

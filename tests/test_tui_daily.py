@@ -35,7 +35,7 @@ from test_tui_app import (
 from textual.widgets import LoadingIndicator, Static
 from textual.widgets._footer import FooterKey
 
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.rows import RowStatus
 from ecrtui.tui.screens.confirm_screen import ConfirmScreen
@@ -409,7 +409,7 @@ async def test_theme_columns_sort_and_side_list_are_remembered(tui_env: Env) -> 
     async with again.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert again.theme == "nord"
-        assert again.main.table.wide and again.board.sort_by == "expires"
+        assert again.main.table.wide and again.settings.sort_by == "expires"
         assert again.main.sidebar_shown
 
 

@@ -44,7 +44,7 @@ def test_the_scan_sees_lazy_and_aliased_imports(tmp_path: Path) -> None:
 
 def test_the_demo_sso_stand_in_runs_without_textual() -> None:
     """It runs as a subprocess of the app, once per SSO refresh: it must stay light."""
-    code = "import json, sys, ecrtui.tui.demo_sso; print(json.dumps('textual' in sys.modules))"
+    code = "import json, sys, ecrtui.demo.sso; print(json.dumps('textual' in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) is False

@@ -12,7 +12,7 @@ import pytest
 from ecrtui.core.addresses import RegistryType
 from ecrtui.core.aws_errors import SSO_EXPIRED
 from ecrtui.core.models import LoginResult, LoginStatus, Registry, Token
-from ecrtui.tui import demo_sso
+from ecrtui.demo import sso as demo_sso
 from ecrtui.tui.rows import (
     CachedState,
     ExpiryLevel,
@@ -119,8 +119,7 @@ def test_sorting_by_expiry_puts_the_soonest_first_and_unknown_last() -> None:
     board.load([a, b, c])
     board.apply_result(ok(a, NOW + dt.timedelta(hours=5)))
     board.apply_result(ok(c, NOW + dt.timedelta(hours=1)))
-    board.sort_by = "expires"
-    assert [r.registry for r in board.visible()] == [c, a, b]
+    assert [r.registry for r in board.visible("expires")] == [c, a, b]
 
 
 def test_results_update_rows_and_the_default_registry_learns_its_host() -> None:

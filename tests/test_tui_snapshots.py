@@ -35,7 +35,7 @@ from textual.pilot import Pilot
 from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.models import Category, CheckMaker
 from ecrtui.core.iam_policy import identity_policy
-from ecrtui.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.rows import RegistryRow
 from ecrtui.tui.services import Diagnosis, Services

@@ -8,84 +8,45 @@ palette."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.binding import Binding
 
+
+def bindings(rows: Iterable[tuple[str, str, str, str, str]], *, show: bool = True) -> list[Binding]:
+    """Bindings from rows of (keys, action, footer label, id, what it does)."""
+    return [
+        Binding(keys, action, label, show=show, id=binding_id, tooltip=tooltip)
+        for keys, action, label, binding_id, tooltip in rows
+    ]
+
+
+# fmt: off
 APP_BINDINGS: list[Binding] = [
-    Binding("space", "toggle_row", "Select", id="select", tooltip="Select or unselect the registry under the cursor"),
-    Binding(
-        "l",
-        "login",
-        "Log in",
-        id="login",
-        tooltip="Log in to the selected registries that are shown, or the one under the cursor",
-    ),
-    Binding(
-        "o",
-        "logout",
-        "Log out",
-        id="logout",
-        tooltip="Log out of the selected registries that are shown (erase their credentials), or the one under the cursor",
-    ),
-    Binding(
-        "d", "diagnose", "Diagnose", id="diagnose", tooltip="Diagnose the registry under the cursor (doctor report)"
-    ),
-    Binding("slash", "filter", "Filter", id="filter", tooltip="Filter the registries (words, or field:value)"),
-    Binding("question_mark", "help", "Help", id="help", tooltip="Show the keys that work here"),
-    Binding("q", "quit", "Quit", id="quit", tooltip="Quit ecrtui (asks first while logins run)"),
-    Binding(
-        "s",
-        "sso_login",
-        "SSO login",
-        id="sso-login",
-        tooltip="Sign in again (IAM Identity Center) and retry",
-    ),
-    Binding("enter", "details", "Details", show=False, id="details", tooltip="Open the details of the registry"),
-    Binding("a", "select_all", "All", show=False, id="select-all", tooltip="Select every shown registry (again: none)"),
-    Binding(
-        "r",
-        "refresh",
-        "Refresh",
-        show=False,
-        id="refresh",
-        tooltip="Re-read the profiles file, AWS config and cached tokens",
-    ),
-    Binding(
-        "e",
-        "sort('expires')",
-        "Soonest",
-        show=False,
-        id="sort-expiry",
-        tooltip="Sort by expiry, soonest first (again: the profiles file's order)",
-    ),
-    Binding("S", "sort", "Sort", show=False, id="sort", tooltip="Sort by the next column in turn"),
-    Binding(
-        "w",
-        "toggle_columns",
-        "Wide",
-        show=False,
-        id="columns",
-        tooltip="Switch the columns between compact (fit the screen) and wide (all, scroll sideways)",
-    ),
-    Binding("b", "toggle_sidebar", "Side list", show=False, id="sidebar", tooltip="Show or hide the side list"),
-    Binding(
-        "A",
-        "toggle_auto_renew",
-        "Auto-renew",
-        show=False,
-        id="auto-renew",
-        tooltip="Turn auto-renew on or off (renew each token before its refresh time)",
-    ),
+    *bindings([
+        ("space", "toggle_row", "Select", "select", "Select or unselect the registry under the cursor"),
+        ("l", "login", "Log in", "login", "Log in to the selected registries that are shown, or the one under the cursor"),
+        ("o", "logout", "Log out", "logout", "Log out of the selected registries that are shown (erase their credentials), or the one under the cursor"),
+        ("d", "diagnose", "Diagnose", "diagnose", "Diagnose the registry under the cursor (doctor report)"),
+        ("slash", "filter", "Filter", "filter", "Filter the registries (words, or field:value)"),
+        ("question_mark", "help", "Help", "help", "Show the keys that work here"),
+        ("q", "quit", "Quit", "quit", "Quit ecrtui (asks first while logins run)"),
+        ("s", "sso_login", "SSO login", "sso-login", "Sign in again (IAM Identity Center) and retry"),
+    ]),
+    *bindings([
+        ("enter", "details", "Details", "details", "Open the details of the registry"),
+        ("a", "select_all", "All", "select-all", "Select every shown registry (again: none)"),
+        ("r", "refresh", "Refresh", "refresh", "Re-read the profiles file, AWS config and cached tokens"),
+        ("e", "sort('expires')", "Soonest", "sort-expiry", "Sort by expiry, soonest first (again: the profiles file's order)"),
+        ("S", "sort", "Sort", "sort", "Sort by the next column in turn"),
+        ("w", "toggle_columns", "Wide", "columns", "Switch the columns between compact (fit the screen) and wide (all, scroll sideways)"),
+        ("b", "toggle_sidebar", "Side list", "sidebar", "Show or hide the side list"),
+        ("A", "toggle_auto_renew", "Auto-renew", "auto-renew", "Turn auto-renew on or off (renew each token before its refresh time)"),
+    ], show=False),
     # Textual adds a palette binding of its own unless the app has one: this one has an id.
-    Binding(
-        "ctrl+p",
-        "command_palette",
-        "palette",
-        show=False,
-        priority=True,
-        id="command-palette",
-        tooltip="Open the command palette (every action by name)",
-    ),
+    Binding("ctrl+p", "command_palette", "palette", show=False, priority=True, id="command-palette", tooltip="Open the command palette (every action by name)"),
 ]
+# fmt: on
 BY_ID = {binding.id: binding for binding in APP_BINDINGS}
 PALETTE_ACTIONS = [binding for binding in APP_BINDINGS if binding.action != "command_palette"]
 """What the command palette offers: everything but opening itself."""

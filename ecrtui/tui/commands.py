@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ecrtui.tui.bindings import MAIN_ONLY, PALETTE_ACTIONS
@@ -14,7 +15,7 @@ class EcrtuiCommands(Provider):
     """Offers each app binding's action as a command, found by its description; over a
     dialog, only those that make sense there (not the main screen's row actions)."""
 
-    def _offered(self) -> list:  # type: ignore[type-arg]
+    def _offered(self) -> list[Binding]:
         from ecrtui.tui.screens.main_screen import MainScreen
 
         if isinstance(self.screen, MainScreen):

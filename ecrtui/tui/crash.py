@@ -4,7 +4,6 @@ which shows local variables (tokens among them), only with ECRTUI_DEBUG=1."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import platform
@@ -17,6 +16,7 @@ from pathlib import Path
 from textual.app import App
 
 from ecrtui import __version__
+from ecrtui.core.clock import utc_now
 from ecrtui.core.locations import state_dir
 from ecrtui.core.proxy import redact
 from ecrtui.core.writers.jsonfile import make_private_folders
@@ -39,7 +39,7 @@ def write_report(error: BaseException, environ: Mapping[str, str]) -> Path:
     """The crash report's path; the file is created 0600 and never overwrites another."""
     folder = state_dir(environ) / "crashes"
     make_private_folders(folder)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
     path = folder / f"crash-{stamp}-{os.getpid()}.txt"
     import textual
 

@@ -77,7 +77,8 @@ def run_logins(
     )
     assert child.stdin is not None and child.stdout is not None and child.stderr is not None
     errors: list[bytes] = []
-    reader = threading.Thread(target=lambda: errors.append(child.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    stderr = child.stderr
+    reader = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
     reader.start()
     try:
         child.stdin.write(pickle.dumps(request))

@@ -190,17 +190,18 @@ class RegistryBoard:
         self.rows: dict[str, RegistryRow] = {}
         self.selected: set[str] = set()
         self.query = ""
-        self.sort_by: str | None = None  # a SORT_KEYS name; None: the profiles file's order
         self.now: dt.datetime | None = None  # the clock the filter reads statuses at
 
     # --- what is shown ---------------------------------------------------------------
 
-    def visible(self) -> list[RegistryRow]:
+    def visible(self, sort_by: str | None = None) -> list[RegistryRow]:
+        """The rows the filter lets through, sorted by `sort_by` (a SORT_KEYS name; None:
+        the profiles file's order)."""
         rows = list(self.rows.values())
         if self.query.strip():
             rows = [row for row in rows if row_matches(row, self.query, self.now)]
-        if self.sort_by in SORT_KEYS:
-            rows.sort(key=SORT_KEYS[self.sort_by])
+        if sort_by in SORT_KEYS:
+            rows.sort(key=SORT_KEYS[sort_by])
         return rows
 
     def get(self, key: str) -> RegistryRow | None:

@@ -7,12 +7,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ecrtui.tui.screens.dialog import Dialog
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(Dialog[bool]):
     """Dismissed with True (confirmed) or False."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -21,37 +21,21 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
-    ConfirmScreen > #confirm {
-        width: 64;
-        max-width: 95%;
-        height: auto;
-        border: thick $warning 70%;
-        border-title-style: bold;
-        background: $surface;
-        padding: 1 2;
-    }
-    ConfirmScreen #confirm-question {
-        margin-bottom: 1;
-    }
-    ConfirmScreen #confirm-keys {
-        color: $text-muted;
-    }
+    ConfirmScreen > #dialog { width: 64; border: thick $warning 70%; border-title-style: bold; }
+    ConfirmScreen #confirm-question { margin-bottom: 1; }
     """
 
     def __init__(self, title: str, question: str, yes: str) -> None:
         super().__init__()
-        self.title_text = title
+        self.box_title = title
         self.question = question
         self.yes = yes
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm") as dialog:
-            dialog.border_title = self.title_text
-            yield Static(self.question, id="confirm-question")
-            yield Static(f"y / enter: {self.yes}    n / esc: cancel", id="confirm-keys")
+    def body(self) -> ComposeResult:
+        yield Static(self.question, id="confirm-question")
+        yield Static(f"y / enter: {self.yes}    n / esc: cancel", id="confirm-keys", classes="dialog-hint")
+
+    def below(self) -> ComposeResult:
         yield Footer()
 
     def action_answer(self, answer: bool) -> None:

@@ -12,8 +12,6 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -23,6 +21,7 @@ from ecrtui.core.discover import DEFAULT_JOBS, DiscoveredAccount, discover
 from ecrtui.core.errors import EcrtuiError, UsageError
 from ecrtui.core.sso_config import SsoConfig
 from ecrtui.core.sso_targets import DiscoveredBlock, plan_targets, write_targets
+from ecrtui.tui.screens.dialog import Dialog
 from ecrtui.tui.screens.sign_in_screen import one_line
 
 
@@ -30,33 +29,16 @@ def pair_key(account: DiscoveredAccount, role: str) -> str:
     return f"{account.account_id}:{role}"
 
 
-class DiscoveryScreen(ModalScreen[int]):
+class DiscoveryScreen(Dialog[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="close-discovery", tooltip="Close without saving"),
         Binding("ctrl+s,ctrl+w", "save", "Save targets", id="save-discovery", tooltip="Save the chosen as targets"),
     ]
 
     DEFAULT_CSS = """
-    DiscoveryScreen {
-        align: center middle;
-    }
-    DiscoveryScreen > #dialog {
-        width: 110;
-        max-width: 95%;
-        height: 90%;
-        border: thick $primary 60%;
-        background: $surface;
-        padding: 1 2;
-    }
-    DiscoveryScreen #discovery-title {
-        text-style: bold;
-    }
-    DiscoveryScreen SelectionList {
-        height: 1fr;
-    }
-    DiscoveryScreen #discovery-hint {
-        color: $text-muted;
-    }
+    DiscoveryScreen > #dialog { width: 110; height: 90%; }
+    DiscoveryScreen #discovery-title { margin-bottom: 0; }
+    DiscoveryScreen SelectionList { height: 1fr; }
     """
 
     def __init__(
@@ -70,18 +52,16 @@ class DiscoveryScreen(ModalScreen[int]):
         self.accounts: list[DiscoveredAccount] = []
         self.chosen: set[str] = set()
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(f"Accounts and roles in IAM Identity Center {self.config.label}", id="discovery-title")
-            yield Static("Listing accounts and roles…", id="discovery-status")
-            yield Input(placeholder="filter: account ID, name or role", id="discovery-filter")
-            yield SelectionList[str](id="discovery-pairs")
-            yield Input(
-                value=", ".join(self.regions), placeholder="regions, e.g. us-east-1, eu-west-1", id="discovery-regions"
-            )
-            yield Static(
-                f"space: choose · ctrl+s: save as targets in {self.profiles_path} · escape: close", id="discovery-hint"
-            )
+    def body(self) -> ComposeResult:
+        title = f"Accounts and roles in IAM Identity Center {self.config.label}"
+        yield Static(title, id="discovery-title", classes="dialog-title")
+        yield Static("Listing accounts and roles…", id="discovery-status")
+        yield Input(placeholder="filter: account ID, name or role", id="discovery-filter")
+        yield SelectionList[str](id="discovery-pairs")
+        regions = ", ".join(self.regions)
+        yield Input(value=regions, placeholder="regions, e.g. us-east-1, eu-west-1", id="discovery-regions")
+        hint = f"space: choose · ctrl+s: save as targets in {self.profiles_path} · escape: close"
+        yield Static(hint, id="discovery-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.run_worker(self._discover, thread=True, exit_on_error=False, group="identity-center-discovery")

@@ -10,9 +10,9 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
+
+from ecrtui.tui.screens.dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class HelpEntry:
     binding_id: str
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """A modal list of bindings; any of escape, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -30,30 +30,9 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > #dialog {
-        width: 116;
-        max-width: 95%;
-        height: 90%;
-        border: thick $primary 60%;
-        background: $surface;
-        padding: 1 2;
-    }
-    HelpScreen #help-title {
-        text-style: bold;
-        margin-bottom: 1;
-    }
-    HelpScreen DataTable {
-        height: 1fr;
-    }
-    HelpScreen #help-hint {
-        color: $text-muted;
-        margin-top: 1;
-        height: auto;
-        dock: bottom;
-    }
+    HelpScreen > #dialog { width: 116; height: 90%; }
+    HelpScreen DataTable { height: 1fr; }
+    HelpScreen #help-hint { margin-top: 1; height: auto; dock: bottom; }
     """
 
     def __init__(
@@ -70,18 +49,17 @@ class HelpScreen(ModalScreen[None]):
         self.title_text = title
         self.settings_source = settings_source
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(self.title_text, id="help-title")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="help-keys")
-            if self.keymap_source:
-                hint = (
-                    f"Remap any key by its id under keymap: in {self.keymap_source}, e.g. keymap: {{login: enter,l}}. "
-                    "Every action is also in the command palette (ctrl+p)."
-                )
-                if self.settings_source:
-                    hint += f" Theme, columns, sort and auto-renew are remembered in {self.settings_source}."
-                yield Static(hint, id="help-hint")
+    def body(self) -> ComposeResult:
+        yield Static(self.title_text, id="help-title", classes="dialog-title")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="help-keys")
+        if self.keymap_source:
+            hint = (
+                f"Remap any key by its id under keymap: in {self.keymap_source}, e.g. keymap: {{login: enter,l}}. "
+                "Every action is also in the command palette (ctrl+p)."
+            )
+            if self.settings_source:
+                hint += f" Theme, columns, sort and auto-renew are remembered in {self.settings_source}."
+            yield Static(hint, id="help-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, Static
 from ecrtui.tui.rows import FILTER_FIELDS
 from ecrtui.tui.widgets.details_panel import DetailsPanel
 from ecrtui.tui.widgets.profile_sidebar import ProfileSidebar
-from ecrtui.tui.widgets.registry_table import RegistryTable
+from ecrtui.tui.widgets.registry_table import RegistryTable, TableChoices
 
 # Below this the table cannot show a registry with its status and expiry: say so.
 MIN_WIDTH, MIN_HEIGHT = 60, 15
@@ -46,6 +46,10 @@ class MainScreen(Screen[None]):
         Binding("escape", "close_filter", "Clear filter", show=False, id="clear-filter", tooltip="Clear the filter"),
     ]
 
+    def __init__(self, choices: TableChoices | None = None) -> None:
+        super().__init__()
+        self.choices = choices  # the table's wide and sort choices (the app's settings)
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="too-small")
@@ -56,7 +60,7 @@ class MainScreen(Screen[None]):
                 field.border_title = "Filter"
                 field.border_subtitle = "esc clear · enter keep · ? help"
                 yield field
-                yield RegistryTable(id="registries")
+                yield RegistryTable(id="registries", choices=self.choices)
                 yield DetailsPanel(id="details")
         yield Footer(compact=True)
 

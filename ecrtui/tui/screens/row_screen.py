@@ -8,29 +8,23 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from ecrtui.tui.rows import RegistryRow
+from ecrtui.tui.screens.dialog import Dialog
 from ecrtui.tui.widgets.details_panel import DetailsPanel
 
 
-class RowScreen(ModalScreen[None]):
+class RowScreen(Dialog[None]):
+    """The details panel itself is the box."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,q", "dismiss", "Close", id="close-details", tooltip="Details: close"),
         Binding("d", "diagnose", "Diagnose", id="details-diagnose", tooltip="Details: diagnose this registry"),
     ]
 
     DEFAULT_CSS = """
-    RowScreen {
-        align: center middle;
-    }
-    RowScreen > DetailsPanel {
-        width: 90%;
-        max-width: 110;
-        max-height: 90%;
-        background: $surface;
-    }
+    RowScreen > DetailsPanel { width: 90%; max-width: 110; max-height: 90%; background: $surface; }
     """
 
     def __init__(self, row: RegistryRow, now: dt.datetime, sso_key: str, diagnose_key: str) -> None:

@@ -12,14 +12,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.sso import REFRESH_WINDOW, DeviceAuthorization, SignIn
 from ecrtui.core.sso_config import SsoConfig, has_display
+from ecrtui.tui.screens.dialog import Dialog
 
 
 def one_line(error: BaseException) -> str:
@@ -28,7 +27,7 @@ def one_line(error: BaseException) -> str:
     return lines[0] if lines else "an unexpected error"
 
 
-class SignInScreen(ModalScreen[bool]):
+class SignInScreen(Dialog[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="close-sign-in", tooltip="Stop waiting and close"),
         Binding("c", "copy_code", "Copy code", id="copy-sso-code", tooltip="Copy the code to the clipboard"),
@@ -36,29 +35,9 @@ class SignInScreen(ModalScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    SignInScreen {
-        align: center middle;
-    }
-    SignInScreen > #dialog {
-        width: 90;
-        max-width: 95%;
-        height: auto;
-        border: thick $primary 60%;
-        background: $surface;
-        padding: 1 2;
-    }
-    SignInScreen #sign-in-title {
-        text-style: bold;
-        margin-bottom: 1;
-    }
-    SignInScreen #sign-in-code {
-        text-style: bold;
-        margin: 1 0;
-    }
-    SignInScreen #sign-in-hint {
-        color: $text-muted;
-        margin-top: 1;
-    }
+    SignInScreen > #dialog { width: 90; }
+    SignInScreen #sign-in-code { text-style: bold; margin: 1 0; }
+    SignInScreen #sign-in-hint { margin-top: 1; }
     """
 
     def __init__(self, config: SsoConfig, environ: Mapping[str, str], *, open_browser: bool = True) -> None:
@@ -69,13 +48,12 @@ class SignInScreen(ModalScreen[bool]):
         self.authorization: DeviceAuthorization | None = None
         self._stop = threading.Event()
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(f"Sign in to IAM Identity Center {self.config.label}", id="sign-in-title")
-            yield Static(f"Contacting {self.config.start_url} ({self.config.region})…", id="sign-in-status")
-            yield Static("", id="sign-in-url")
-            yield Static("", id="sign-in-code")
-            yield Static("escape: cancel", id="sign-in-hint")
+    def body(self) -> ComposeResult:
+        yield Static(f"Sign in to IAM Identity Center {self.config.label}", id="sign-in-title", classes="dialog-title")
+        yield Static(f"Contacting {self.config.start_url} ({self.config.region})…", id="sign-in-status")
+        yield Static("", id="sign-in-url")
+        yield Static("", id="sign-in-code")
+        yield Static("escape: cancel", id="sign-in-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.run_worker(self._sign_in, thread=True, exit_on_error=False, group="identity-center-sign-in")

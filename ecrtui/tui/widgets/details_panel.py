@@ -8,6 +8,7 @@ import datetime as dt
 from textual.content import Content
 from textual.widgets import Static
 
+from ecrtui.core.clock import shown
 from ecrtui.tui.rows import ExpiryLevel, RegistryRow, RowStatus, expires_in_text, expiry_level
 from ecrtui.tui.wording import for_the_app
 
@@ -81,7 +82,7 @@ class DetailsPanel(Static):
         line = Content(row.status_text(now))
         if row.expires_at is None:
             return line
-        stamp = row.expires_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        stamp = shown(row.expires_at)
         level = expiry_level(row.expires_at, now)
         if level is ExpiryLevel.EXPIRED:
             return line + Content.styled(f", token expired {stamp}", "$error")

@@ -10,13 +10,11 @@ as the real one does.
 from __future__ import annotations
 
 import base64
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ecrtui.core.partitions import REGISTRY_DOMAINS
+from ecrtui.demo.standins.server import JsonHandler, StandinServer
 
 PUBLIC_HOST = "public.ecr.aws"
 
@@ -36,20 +34,11 @@ def _basic_user(header: str) -> str | None:
     return user if password else None
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # the demo's screen is the app's
+class _Handler(JsonHandler):
+    protocol_version = "HTTP/1.0"  # as BaseHTTPRequestHandler's: one request a connection
 
     def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Docker-Distribution-API-Version", "registry/2.0")
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_json(status, payload, {"Docker-Distribution-API-Version": "registry/2.0", **(headers or {})})
 
     def do_GET(self) -> None:
         host, _, rest = self.path.lstrip("/").partition("/")
@@ -72,17 +61,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, {"errors": [{"code": "NOT_FOUND"}]})
 
 
-class LocalRegistries:
+class LocalRegistries(StandinServer):
     """The server in a background thread; `route(url)` is where a registry URL goes."""
 
     def __init__(self) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, name="demo-registries", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__(_Handler, "demo-registries")
 
     def route(self, url: str) -> str:
         """`url` itself, or, for an ECR registry host, this server's stand-in for it."""
@@ -92,11 +75,3 @@ class LocalRegistries:
             return url
         local = urlsplit(self.url)
         return urlunsplit(("http", local.netloc, f"/{host}{parts.path or '/'}", parts.query, ""))
-
-    def start(self) -> LocalRegistries:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()

@@ -1,32 +1,16 @@
-"""A small IAM Identity Center (sso-oidc and the sso portal) server: moto has neither.
-
-Tests and the demo point AWS_ENDPOINT_URL_SSO_OIDC and AWS_ENDPOINT_URL_SSO here. It
-answers the six operations botocore's `sso-oidc` and `sso` clients send (restJson1):
-RegisterClient `POST /client/register`, StartDeviceAuthorization `POST
-/device_authorization`, CreateToken `POST /token` (device code and refresh grants),
-ListAccounts `GET /assignment/accounts`, ListAccountRoles `GET /assignment/roles` and
-GetRoleCredentials `GET /federation/credentials` (bearer token in `x-amz-sso_bearer_token`).
-
-The "user" at the browser is played by control calls under `/_standin/` (or the same
-methods on `IdentityCenterState`): approve or deny a user code, expire device codes,
-revoke client registrations or access tokens, remove an account's role, add a delay per
-call, throttle the next N portal calls. Every call is logged (`GET /_standin/calls`) and
-the most portal calls ever in flight at once is kept (`GET /_standin/stats`).
-"""
+"""The state of the IAM Identity Center stand-in (identity_center.py): the organisation,
+the client registrations, device codes and tokens handed out, the answers of sso-oidc
+and the portal, and the controls a test (the "user" at the browser, or an operator)
+drives it by."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import secrets
-import socket
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_GRANT = "refresh_token"
@@ -189,12 +173,19 @@ class IdentityCenterState:
             return _oidc_error("InvalidClientException", "invalid_client", "the client registration is not valid")
         grant = body.get("grantType")
         if grant == REFRESH_GRANT:
-            owner = self.refresh_tokens.pop(str(body.get("refreshToken")), None)
-            if owner is None or owner != body.get("clientId"):
-                return _oidc_error("InvalidGrantException", "invalid_grant", "the refresh token is not valid")
-            return 200, self._issue_token(owner)
+            return self._refresh_grant(body)
         if grant != DEVICE_GRANT:
             return _oidc_error("UnsupportedGrantTypeException", "unsupported_grant_type", str(grant))
+        return self._device_grant(body)
+
+    def _refresh_grant(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        owner = self.refresh_tokens.pop(str(body.get("refreshToken")), None)
+        if owner is None or owner != body.get("clientId"):
+            return _oidc_error("InvalidGrantException", "invalid_grant", "the refresh token is not valid")
+        return 200, self._issue_token(owner)
+
+    def _device_grant(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """A poll with a device code: pending until the "user" decides, then a token."""
         device = self.devices.get(str(body.get("deviceCode")))
         if device is None or device.client_id != body.get("clientId"):
             return _oidc_error("InvalidGrantException", "invalid_grant", "unknown device code")
@@ -275,7 +266,8 @@ def _portal_error(status: int, kind: str, message: str) -> tuple[int, dict[str, 
     return status, {"__type": kind, "message": message}
 
 
-_CONTROLS = {
+# What the control calls under /_standin/ do to the state (the "user" and the operator).
+CONTROLS = {
     "/_standin/approve": lambda s, b: s.set_user_decision(b.get("user_code"), "approved"),
     "/_standin/deny": lambda s, b: s.set_user_decision(b.get("user_code"), "denied"),
     "/_standin/expire-devices": lambda s, b: s.expire_devices(),
@@ -284,172 +276,3 @@ _CONTROLS = {
     "/_standin/expire-tokens": lambda s, b: s.expire_access_tokens(),
     "/_standin/remove-role": lambda s, b: s.remove_role(str(b.get("account_id")), b.get("role")),
 }
-
-
-def make_handler(state: IdentityCenterState) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body go out in two writes: without this, Nagle's algorithm and the
-            # client's delayed ACK add 40 ms to every answer on a kept-alive connection.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read stdout
-            return
-
-        def _send(self, status: int, payload: Any) -> None:
-            body = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            if isinstance(payload, dict) and "__type" in payload:
-                self.send_header("x-amzn-ErrorType", payload["__type"])
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _body(self) -> dict[str, Any]:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            try:
-                parsed = json.loads(raw or b"{}")
-            except json.JSONDecodeError:
-                return {}
-            return parsed if isinstance(parsed, dict) else {}
-
-        def _base_url(self) -> str:
-            return f"http://{self.headers.get('Host') or '127.0.0.1'}"
-
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            if parts.path == "/_standin/calls":
-                with state.lock:
-                    self._send(200, list(state.calls))
-                return
-            if parts.path == "/_standin/stats":
-                with state.lock:
-                    self._send(200, {"max_in_flight": state.max_in_flight, "calls": len(state.calls)})
-                return
-            if parts.path == "/_standin/pending":
-                self._send(200, state.pending_user_codes())
-                return
-            if parts.path not in ("/assignment/accounts", "/assignment/roles", "/federation/credentials"):
-                self._send(404, {"__type": "NotFoundException", "message": parts.path})
-                return
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            with state.lock:
-                state.calls.append(parts.path)
-                state.in_flight += 1
-                state.max_in_flight = max(state.max_in_flight, state.in_flight)
-                delay = state.delay
-            try:
-                if delay:
-                    time.sleep(delay)  # the stand-in's simulated service latency
-                with state.lock:
-                    status, payload = state.portal(parts.path, query, self.headers.get("x-amz-sso_bearer_token"))
-            finally:
-                with state.lock:
-                    state.in_flight -= 1
-            self._send(status, payload)
-
-        def do_POST(self) -> None:
-            path = urlsplit(self.path).path
-            body = self._body()
-            if path in _CONTROLS:
-                self._send(200, {"changed": _CONTROLS[path](state, body)})
-                return
-            if path == "/_standin/settings":
-                with state.lock:
-                    for key in (
-                        "delay",
-                        "slow_down_next",
-                        "throttle_next",
-                        "interval",
-                        "fail_oidc",
-                        "page_size",
-                        "max_page",
-                    ):
-                        if key in body:
-                            setattr(state, key, type(getattr(state, key))(body[key]))
-                self._send(200, {})
-                return
-            operations = {
-                "/client/register": "RegisterClient",
-                "/device_authorization": "StartDeviceAuthorization",
-                "/token": "CreateToken",
-            }
-            if path not in operations:
-                self._send(404, {"__type": "NotFoundException", "message": path})
-                return
-            with state.lock:
-                state.calls.append(operations[path])
-                if state.fail_oidc:
-                    status, payload = 500, {"__type": "InternalServerException", "error": "server_error"}
-                elif path == "/client/register":
-                    status, payload = state.register_client(body)
-                elif path == "/device_authorization":
-                    status, payload = state.start_device_authorization(body, self._base_url())
-                else:
-                    status, payload = state.create_token(body)
-            self._send(status, payload)
-
-    return Handler
-
-
-class IdentityCenterStandin:
-    """The server in a background thread: `with IdentityCenterStandin() as server: server.url`."""
-
-    def __init__(
-        self,
-        accounts: list[Account] | None = None,
-        *,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        page_size: int = 20,
-        interval: int = 1,
-        auto_approve: bool = False,
-    ) -> None:
-        self.state = IdentityCenterState(accounts, page_size=page_size, interval=interval, auto_approve=auto_approve)
-        self.server = ThreadingHTTPServer((host, port), make_handler(self.state))
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 128  # many discovery calls connect at once
-        self.thread = threading.Thread(target=self.server.serve_forever, name="identity-center-standin", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def environment(self) -> dict[str, str]:
-        """What points botocore's sso-oidc and sso clients here."""
-        return {"AWS_ENDPOINT_URL_SSO_OIDC": self.url, "AWS_ENDPOINT_URL_SSO": self.url}
-
-    def start(self) -> IdentityCenterStandin:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> IdentityCenterStandin:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-def main() -> None:
-    """`python -m ecrtui.standins.identity_center PORT [ACCOUNTS]`: serve until interrupted."""
-    import sys
-
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 12
-    server = IdentityCenterStandin(organisation(count), port=port)
-    print(server.url, flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.server.serve_forever()
-
-
-if __name__ == "__main__":
-    main()

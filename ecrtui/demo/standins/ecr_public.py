@@ -12,12 +12,11 @@ ok, no-data, invalid, empty, denied, throttle, error. Every call is counted at
 from __future__ import annotations
 
 import base64
-import contextlib
-import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from ecrtui.demo.standins.server import JsonHandler, StandinServer
 
 PUBLIC_TARGET = "SpencerFrontendService.GetAuthorizationToken"
 PRIVATE_TARGET = "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken"
@@ -68,96 +67,51 @@ def _answer(state: StandinState, target: str, body: dict[str, Any]) -> tuple[int
     }
 
 
-def make_handler(state: StandinState) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read stdout
-            return
-
-        def _send(self, status: int, payload: dict[str, Any] | list[Any]) -> None:
-            body = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/x-amz-json-1.1")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _body(self) -> dict[str, Any]:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            try:
-                parsed = json.loads(raw or b"{}")
-            except json.JSONDecodeError:
-                return {}
-            return parsed if isinstance(parsed, dict) else {}
+def make_handler(state: StandinState) -> type[JsonHandler]:
+    class Handler(JsonHandler):
+        content_type = "application/x-amz-json-1.1"
 
         def do_GET(self) -> None:
             if self.path == "/_standin/calls":
                 with state.lock:
-                    self._send(200, list(state.calls))
+                    self.send_json(200, list(state.calls))
                 return
-            self._send(404, {"message": "not found"})
+            self.send_json(404, {"message": "not found"})
 
         def do_POST(self) -> None:
-            body = self._body()
+            body = self.json_body()
             if self.path == "/_standin/mode":
                 with state.lock:
                     state.mode = str(body.get("mode", "ok"))
                     if "password" in body:
                         state.password = str(body["password"])
-                self._send(200, {"mode": state.mode})
+                self.send_json(200, {"mode": state.mode})
                 return
             target = self.headers.get("X-Amz-Target", "")
             if target not in (PUBLIC_TARGET, PRIVATE_TARGET):
-                self._send(400, {"__type": "UnknownOperationException", "message": target})
+                self.send_json(400, {"__type": "UnknownOperationException", "message": target})
                 return
             with state.lock:
                 state.calls.append(target)
             status, payload = _answer(state, target, body)
-            self._send(status, payload)
+            self.send_json(status, payload)
 
     return Handler
 
 
-class EcrPublicStandin:
+class EcrPublicStandin(StandinServer):
     """The server in a background thread: `with EcrPublicStandin() as server: server.url`."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, password: str = "public-auth-token") -> None:
         self.state = StandinState(password)
-        self.server = ThreadingHTTPServer((host, port), make_handler(self.state))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, name="ecr-public-standin", daemon=True)
-
-    @property
-    def url(self) -> str:
-        port = self.server.server_address[1]
-        return f"http://127.0.0.1:{port}"
-
-    def start(self) -> EcrPublicStandin:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> EcrPublicStandin:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(make_handler(self.state), "ecr-public-standin", host, port)
 
 
 def main() -> None:
-    """`python -m ecrtui.standins.ecr_public PORT`: serve until interrupted."""
+    """`python -m ecrtui.demo.standins.ecr_public PORT`: serve until interrupted."""
     import sys
 
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    server = EcrPublicStandin(port=port)
-    print(server.url, flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.server.serve_forever()
+    EcrPublicStandin(port=int(sys.argv[1]) if len(sys.argv) > 1 else 0).serve_until_interrupted()
 
 
 if __name__ == "__main__":
