@@ -34,11 +34,13 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from ecrtui.core.cache import CacheEntry, TokenCache, identity_key, utc_now
+from ecrtui.core.cache.entry import CacheEntry, identity_key
+from ecrtui.core.cache.store import TokenCache
+from ecrtui.core.clock import utc_now
 
 # The Secret Service stand-in is test code (tests/support), not shipped in the wheel.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support.secret_service import SecretServiceSession, missing_binaries  # type: ignore[import-not-found]
+from support.gnome_keyring import SecretServiceSession, missing_binaries  # type: ignore[import-not-found]
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

@@ -16,24 +16,16 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.secret_service import SecretServiceSession
+from support.gnome_keyring import SecretServiceSession
 
-from ecrtui.core.cache import (
-    CHUNK_SIZE,
-    SERVICE,
-    CacheEntry,
-    CacheUnavailable,
-    LoginCache,
-    TokenCache,
-    entry_for_login,
-    identity_key,
-    open_backend,
-    open_cache,
-    split_value,
-)
+from ecrtui.core.cache.backends import open_backend
+from ecrtui.core.cache.entry import CacheEntry, entry_for_login, identity_key
+from ecrtui.core.cache.errors import CacheUnavailable
+from ecrtui.core.cache.login_cache import LoginCache
+from ecrtui.core.cache.shared_session_keyring import SharedSessionKeyring
+from ecrtui.core.cache.store import CHUNK_SIZE, SERVICE, TokenCache, open_cache, split_value
 from ecrtui.core.models import Registry, Token
 from ecrtui.core.registry import RegistryType
-from ecrtui.core.secret_service import SharedSessionKeyring
 
 pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 
@@ -89,7 +81,7 @@ def raw(backend: Any, key: str) -> str | None:
 
 
 def token_key(cache: TokenCache, entry: CacheEntry) -> str:
-    from ecrtui.core.cache import _digest
+    from ecrtui.core.cache.store import _digest
 
     return f"token:{entry.host}:{_digest(entry.identity)}"
 
@@ -229,7 +221,7 @@ def test_a_locked_keyring_fails_fast_and_clearly(
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", locked_secret_service.address)
     started = time.monotonic()
     cache = open_cache({"DBUS_SESSION_BUS_ADDRESS": locked_secret_service.address, "HOME": "/nonexistent"})
-    assert cache.backend_name == "ecrtui.core.secret_service.SharedSessionKeyring"
+    assert cache.backend_name == "ecrtui.core.cache.shared_session_keyring.SharedSessionKeyring"
     with pytest.raises(CacheUnavailable) as caught:
         cache.get(HOST)
     assert time.monotonic() - started < 2.5
@@ -304,7 +296,7 @@ def test_open_cache_prefers_the_platform_keystore(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-keyringrc"))
     base = {"HOME": str(tmp_path)}
     with_bus = open_cache({**base, "DBUS_SESSION_BUS_ADDRESS": secret_service.address})
-    assert with_bus.backend_name == "ecrtui.core.secret_service.SharedSessionKeyring"
+    assert with_bus.backend_name == "ecrtui.core.cache.shared_session_keyring.SharedSessionKeyring"
     chosen = open_cache({**base, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"})
     assert chosen.backend_name == "keyrings.alt.file.PlaintextKeyring"
 

@@ -26,7 +26,7 @@ from typing import Any
 from ecrtui.cli.args import _selection_options
 from ecrtui.cli.commands import build_request, plan
 from ecrtui.cli.exit_codes import ExitCode
-from ecrtui.core.cache import state_dir
+from ecrtui.core.cache.state_folder import state_dir
 from ecrtui.core.errors import UsageError
 from ecrtui.core.plan import Selection
 from ecrtui.core.writers import make_writers

@@ -21,7 +21,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ecrtui.core.aws import AwsSettings
-from ecrtui.core.cache import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry, utc_now
+from ecrtui.core.cache.entry import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry
+from ecrtui.core.clock import utc_now
 from ecrtui.core.config import Defaults, ProfilesFile, discover_aws_profiles
 from ecrtui.core.errors import AwsError, EcrtuiError
 from ecrtui.core.models import Registry, Token

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ecrtui.core.cache import state_dir
+from ecrtui.core.cache.state_folder import state_dir
 from ecrtui.core.models import LoginResult, Registry
 from ecrtui.core.writers.jsonfile import read_json_object, update_json_file
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from textual.app import App
 
 from ecrtui import __version__
-from ecrtui.core.cache import state_dir
+from ecrtui.core.cache.state_folder import state_dir
 from ecrtui.core.proxy import redact
 from ecrtui.core.writers.jsonfile import make_private_folders
 

@@ -18,7 +18,10 @@ from pathlib import Path
 
 from ecrtui.core import written
 from ecrtui.core.aws import AwsSettings, ClientFactory
-from ecrtui.core.cache import CacheEntry, CacheUnavailable, LoginCache, identity_key, open_cache
+from ecrtui.core.cache.entry import CacheEntry, identity_key
+from ecrtui.core.cache.errors import CacheUnavailable
+from ecrtui.core.cache.login_cache import LoginCache
+from ecrtui.core.cache.store import open_cache
 from ecrtui.core.config import AwsProfile, Defaults, discover_aws_profiles, load_profiles
 from ecrtui.core.diagnose import Check, DoctorPlan, TargetReport, run_doctor
 from ecrtui.core.errors import EcrtuiError
