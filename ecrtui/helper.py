@@ -21,7 +21,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from ecrtui import __version__
@@ -258,12 +258,7 @@ class Helper:
             refresh.registry_for_host(host, profiles, self.environ),
             margin=dt.timedelta(minutes=profiles.defaults.refresh_margin_minutes),
         )
-        try:
-            open_cache(self.environ).put(entry)
-        except CacheUnavailable as error:
-            self.log("store", host, error.one_line())
-            raise HelperFailure(f"ecrtui: cannot store the credentials of {host}: {error.one_line()}") from None
-        return ""
+        return self._change("store", host, lambda cache: cache.put(entry))
 
     def erase(self, request: str | None) -> str:
         """Forget a host; erasing what is not there succeeds, as in the reference helpers
@@ -273,11 +268,15 @@ class Helper:
         host = bare_host(request.strip())
         if not host:
             raise HelperFailure(MISSING_URL)
+        return self._change("erase", host, lambda cache: cache.erase(host))
+
+    def _change(self, action: str, host: str, change: Callable[[TokenCache], object]) -> str:
+        """`change` applied to the cache; a cache problem is logged and ends the action."""
         try:
-            open_cache(self.environ).erase(host)
+            change(open_cache(self.environ))
         except CacheUnavailable as error:
-            self.log("erase", host, error.one_line())
-            raise HelperFailure(f"ecrtui: cannot erase the credentials of {host}: {error.one_line()}") from None
+            self.log(action, host, error.one_line())
+            raise HelperFailure(f"ecrtui: cannot {action} the credentials of {host}: {error.one_line()}") from None
         return ""
 
     def list(self, request: str | None) -> str:

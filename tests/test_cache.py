@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Env
+from helper_support import use_secret_service
 from hypothesis import given
 from hypothesis import strategies as st
+from support.doctor import doctor_cli, json_checks
 from support.gnome_keyring import SecretServiceSession
 
 from ecrtui.core.cache.backends import open_backend
@@ -338,3 +341,14 @@ def test_login_cache_reports_a_missing_keyring_once() -> None:
         sink(registry, Token(HOST, "AWS", "pw", NOW, "123456789012", "eu-west-1"))
     sink.wait(timeout=30)
     assert [p.reason for p in problems] == [CacheUnavailable.NO_BACKEND]
+
+
+def test_doctor_names_the_backend_the_cache_uses(env: Env, secret_service: SecretServiceSession) -> None:
+    # keyring's own detection answers its chainer here (keyrings.alt is installed too);
+    # the cache, and so the doctor, use the Secret Service alone.
+    use_secret_service(env, secret_service)
+    env.vars["AWS_REGION"] = "us-east-1"
+    _, document, _ = doctor_cli(env)
+    [keyring] = json_checks(document, "local.keyring")
+    assert keyring["status"] == "ok", keyring
+    assert keyring["finding"].startswith("keyring.backends.SecretService.Keyring"), keyring

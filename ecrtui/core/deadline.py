@@ -44,9 +44,10 @@ def _let_abandoned_calls_finish() -> None:
         worker.join(max(0.0, deadline - time.monotonic()))
 
 
-def within(call: Callable[[], T], timeout: float, *, name: str = "ecrtui-deadline") -> T:
+def within(call: Callable[[], T], timeout: float, *, name: str = "ecrtui-deadline", finish_at_exit: bool = True) -> T:
     """`call()`'s result, or its exception raised in the caller's thread; DeadlinePassed
-    when it has not ended within `timeout` seconds."""
+    when it has not ended within `timeout` seconds. `finish_at_exit`: the process waits
+    EXIT_GRACE_SECONDS at most, at exit, for the abandoned call (False: it never waits)."""
     outcome: list[tuple[bool, Any]] = []
 
     def run() -> None:
@@ -59,9 +60,10 @@ def within(call: Callable[[], T], timeout: float, *, name: str = "ecrtui-deadlin
     worker.start()
     worker.join(timeout)
     if not outcome:
-        if not _abandoned:
-            atexit.register(_let_abandoned_calls_finish)
-        _abandoned.append(worker)
+        if finish_at_exit:
+            if not _abandoned:
+                atexit.register(_let_abandoned_calls_finish)
+            _abandoned.append(worker)
         raise DeadlinePassed(timeout)
     succeeded, value = outcome[0]
     if not succeeded:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import threading
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -21,6 +20,7 @@ from typing import Any
 
 from ecrtui.core.aws import SSO_EXPIRED, is_access_denied, policy_statement, translate
 from ecrtui.core.config import AwsProfile
+from ecrtui.core.deadline import DeadlinePassed, within
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.models import Target
@@ -94,10 +94,9 @@ def resolve_with_deadline(ctx: DoctorContext, profile: str | None, role_arn: str
     thread may go on, blocked in the metadata endpoint, but never holds the run up)."""
 
     def resolve() -> Resolution:
-        box: list[Resolution] = []
         started = time.monotonic()
 
-        def work() -> None:
+        def work() -> Resolution:
             method: str | None = None
             try:
                 if role_arn is None and SsoRole.from_profile_key(profile) is not None:
@@ -106,16 +105,14 @@ def resolve_with_deadline(ctx: DoctorContext, profile: str | None, role_arn: str
                     credentials = ctx.factory.session(profile).get_credentials()
                     method = getattr(credentials, "method", None)
                 ctx.factory.credentials(profile, role_arn)
-                box.append(Resolution(method, None, time.monotonic() - started))
+                return Resolution(method, None, time.monotonic() - started)
             except Exception as error:
-                box.append(Resolution(method, error, time.monotonic() - started))
+                return Resolution(method, error, time.monotonic() - started)
 
-        thread = threading.Thread(target=work, name="ecrtui-doctor-credentials", daemon=True)
-        thread.start()
-        thread.join(ctx.credential_deadline)
-        if box:
-            return box[0]
-        return Resolution(None, None, time.monotonic() - started, timed_out=True)
+        try:
+            return within(work, ctx.credential_deadline, name="ecrtui-doctor-credentials", finish_at_exit=False)
+        except DeadlinePassed:
+            return Resolution(None, None, time.monotonic() - started, timed_out=True)
 
     return ctx.memo.get(("credentials", profile, role_arn), resolve)
 

@@ -11,23 +11,22 @@ asking a keychain can open a password prompt.
 from __future__ import annotations
 
 import base64
-import binascii
-import datetime as dt
-import json
 import shutil
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from ecrtui.core.cache.backends import chosen_backend
+from ecrtui.core.deadline import DeadlinePassed, within
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.diagnose.probe import ProbeRequest, ProbeResult
 from ecrtui.core.errors import WriterError
 from ecrtui.core.proxy import proxy_for, redact
 from ecrtui.core.registry import PUBLIC_HOSTS, bare_host
+from ecrtui.core.tokens import password_expiry
 from ecrtui.core.writers import make_writers
 from ecrtui.core.writers.authfile import OWN_HELPER, decode_auth, docker_config_path, helper_for
 from ecrtui.core.writers.jsonfile import read_json_object
@@ -60,16 +59,6 @@ def read_credentials_file(label: str, path: Path) -> CredentialsFile:
         return CredentialsFile(label, path, read_json_object(path))
     except WriterError as error:
         return CredentialsFile(label, path, None, error=error.message)
-
-
-def token_expiry(password: str) -> dt.datetime | None:
-    """When an ECR password expires: it is base64 of a JSON document with `expiration`
-    (epoch seconds). None for anything else (a plain password, a stand-in's token)."""
-    try:
-        document = json.loads(base64.b64decode(password + "=" * (-len(password) % 4), validate=True))
-        return dt.datetime.fromtimestamp(int(document["expiration"]), dt.timezone.utc)
-    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError, OverflowError, OSError):
-        return None
 
 
 def is_loopback(host: str) -> bool:
@@ -285,7 +274,7 @@ def _verdict(
     title: str,
 ) -> Check:
     username, password = decoded
-    expiry = token_expiry(password)
+    expiry = password_expiry(password)
     public = host in PUBLIC_HOSTS
     breaks = (
         f"; docker sends it with every pull from {host}, even of public images, which then fail "
@@ -386,7 +375,7 @@ def check_machine(
                         title="ECR Public entry",
                     )
                 )
-    checks.append(_keyring_check(check, cache_mode, keyring))
+    checks.append(_keyring_check(check, cache_mode, keyring or (lambda: chosen_backend(ctx.environ))))
     return checks
 
 
@@ -419,28 +408,13 @@ def _docker_config_check(ctx: DoctorContext, check: CheckBuilder, docker: Creden
     )
 
 
-def default_keyring() -> Any:
-    import keyring
-
-    return keyring.get_keyring()
-
-
-def _keyring_check(check: CheckBuilder, cache_mode: str, detect: Callable[[], Any] | None) -> Check:
+def _keyring_check(check: CheckBuilder, cache_mode: str, detect: Callable[[], Any]) -> Check:
     title = "Keyring backend"
     if cache_mode == "none":
         return check.skip("local.keyring", title, "the token cache is off (cache: none in the profiles file)")
-    box: list[Any] = []
-
-    def work() -> None:
-        try:
-            box.append(("ok", (detect or default_keyring)()))
-        except Exception as error:  # a broken backend is a finding
-            box.append(("error", error))
-
-    thread = threading.Thread(target=work, name="ecrtui-doctor-keyring", daemon=True)
-    thread.start()
-    thread.join(KEYRING_DEADLINE_SECONDS)
-    if not box:
+    try:
+        backend = within(detect, KEYRING_DEADLINE_SECONDS, name="ecrtui-doctor-keyring")
+    except DeadlinePassed:
         return check.warn(
             "local.keyring",
             title,
@@ -448,10 +422,9 @@ def _keyring_check(check: CheckBuilder, cache_mode: str, detect: Callable[[], An
             "service that does not answer): ecrtui runs with the token cache off",
             remediation="unlock the keyring, or set cache: none in the profiles file",
         )
-    outcome, value = box[0]
-    if outcome == "error":
-        return check.warn("local.keyring", title, f"the keyring cannot be used: {value}", remediation="set cache: none")
-    return _backend_verdict(check, value)
+    except Exception as error:  # a broken backend is a finding
+        return check.warn("local.keyring", title, f"the keyring cannot be used: {error}", remediation="set cache: none")
+    return _backend_verdict(check, backend)
 
 
 def _backend_verdict(check: CheckBuilder, backend: Any) -> Check:
