@@ -22,19 +22,19 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, TextIO
 
 from ecrtui import __version__
 from ecrtui.core.cache.errors import CacheUnavailable
-from ecrtui.core.cache.state_folder import state_dir
 from ecrtui.core.cache.store import open_cache, open_fast_reader
 from ecrtui.core.clock import shown, utc_now
-from ecrtui.core.helper_protocol import MISSING_URL, NOT_FOUND
-from ecrtui.core.registry import bare_host
+from ecrtui.core.helper_protocol import MISSING_URL, NOT_FOUND, bare_host
 from ecrtui.pipes import quiet_on_closed_pipe
 
+TYPE_CHECKING = False  # typing itself is not imported: the cached `get` would pay for it
 if TYPE_CHECKING:
     import datetime as dt
+    from pathlib import Path
+    from typing import TextIO
 
     from ecrtui.core.cache.entry import CacheEntry
     from ecrtui.core.cache.store import TokenCache
@@ -71,7 +71,13 @@ class Helper:
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.environ = environ
-        self.log_path = state_dir(environ) / "helper.log"
+
+    @property
+    def log_path(self) -> Path:
+        """Where failures are detailed; here, so that the cached `get` does not import pathlib."""
+        from ecrtui.core.cache.state_folder import state_dir
+
+        return state_dir(self.environ) / "helper.log"
 
     def log(self, action: str, host: str, message: str) -> None:
         """One line in the helper's log; logging never fails the helper."""

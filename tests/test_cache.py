@@ -26,7 +26,7 @@ from ecrtui.core.cache.entry import CacheEntry, entry_for_login, identity_key
 from ecrtui.core.cache.errors import CacheUnavailable
 from ecrtui.core.cache.login_cache import LoginCache
 from ecrtui.core.cache.shared_session_keyring import SharedSessionKeyring
-from ecrtui.core.cache.store import CHUNK_SIZE, SERVICE, TokenCache, open_cache, split_value
+from ecrtui.core.cache.store import CHUNK_SIZE, SERVICE, TokenCache, open_cache, open_fast_reader, split_value
 from ecrtui.core.models import Registry, Token
 from ecrtui.core.registry import RegistryType
 
@@ -352,3 +352,39 @@ def test_doctor_names_the_backend_the_cache_uses(env: Env, secret_service: Secre
     [keyring] = json_checks(document, "local.keyring")
     assert keyring["status"] == "ok", keyring
     assert keyring["finding"].startswith("keyring.backends.SecretService.Keyring"), keyring
+
+
+def test_the_helpers_direct_reader_reads_chunked_entries_keyring_wrote(
+    secret_service: SecretServiceSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service.address)
+    long_entry = make_entry("x" * (3 * CHUNK_SIZE + 17))
+    short_entry = make_entry("short", host="public.ecr.aws")
+    written = TokenCache(SharedSessionKeyring())
+    written.put(long_entry)
+    written.put(short_entry)
+    reader = open_fast_reader({"DBUS_SESSION_BUS_ADDRESS": secret_service.address, "HOME": str(tmp_path)})
+    assert reader is not None
+    assert reader.get(HOST) == long_entry  # a head and four chunks, read over our own D-Bus client
+    assert reader.get("public.ecr.aws") == short_entry
+    assert reader.get("999999999999.dkr.ecr.eu-west-1.amazonaws.com") is None
+
+
+def test_the_direct_reader_declines_a_locked_keyring(
+    locked_secret_service: SecretServiceSession, tmp_path: Path
+) -> None:
+    reader = open_fast_reader({"DBUS_SESSION_BUS_ADDRESS": locked_secret_service.address, "HOME": str(tmp_path)})
+    assert reader is not None
+    with pytest.raises(CacheUnavailable) as caught:  # the helper then reads through keyring
+        reader.get(HOST)
+    assert caught.value.reason != CacheUnavailable.TIMEOUT
+
+
+def test_the_direct_reader_is_not_used_where_keyring_would_choose_otherwise(tmp_path: Path) -> None:
+    bus = {"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent", "HOME": str(tmp_path)}
+    assert open_fast_reader({**bus, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"}) is None
+    assert open_fast_reader({"HOME": str(tmp_path)}) is None  # no session bus
+    config = tmp_path / ".config" / "python_keyring"
+    config.mkdir(parents=True)
+    (config / "keyringrc.cfg").write_text("[backend]\ndefault-keyring=keyrings.alt.file.PlaintextKeyring\n")
+    assert open_fast_reader(bus) is None

@@ -164,7 +164,6 @@ def test_a_cached_token_is_served_without_aws_and_without_boto3(env: Env, ecr_pu
         "ecrtui.core.deadline",
         "ecrtui.core.errors",
         "ecrtui.core.helper_protocol",
-        "ecrtui.core.registry",
         "ecrtui.pipes",  # a closed pipe ends quietly: os and sys only
     }
 

@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecrtui.core.errors import UsageError
+from ecrtui.core.helper_protocol import bare_host
 from ecrtui.core.registry import (
     PUBLIC_DUALSTACK_HOST,
     PUBLIC_HOST,
     PUBLIC_REGION,
     RegistrySpec,
     RegistryType,
-    bare_host,
     output_suffix,
     parse_ecr_host,
     parse_registry,

@@ -12,9 +12,12 @@ import atexit
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing itself is not imported: the helper's cached `get` would pay for it
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 # How long, at exit, calls abandoned after their deadline get to finish.
 EXIT_GRACE_SECONDS = 3.0

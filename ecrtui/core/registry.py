@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ecrtui.core.errors import UsageError
+from ecrtui.core.helper_protocol import bare_host
 
 
 class RegistryType(str, Enum):
@@ -176,16 +177,6 @@ def private_host(account_id: str, region: str, *, fips: bool = False, dualstack:
         suffix = _DUALSTACK_SUFFIXES.get(dns_suffix(region), "on.aws")
         return f"{account_id}.dkr-ecr{fips_part}.{region}.{suffix}"
     return f"{account_id}.dkr.ecr{fips_part}.{region}.{dns_suffix(region)}"
-
-
-def bare_host(server_url: str) -> str:
-    """`https://host/v2/` -> `host`: the key docker itself uses (its ConvertToHostname)."""
-    url = server_url.strip()
-    for scheme in ("https://", "http://"):
-        if url.lower().startswith(scheme):
-            url = url[len(scheme) :]
-            break
-    return url.split("/", 1)[0].lower()
 
 
 def output_suffix(host: str) -> str:

@@ -15,11 +15,11 @@ import os
 import sys
 from collections.abc import Mapping
 from contextlib import suppress
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ecrtui.core.cache.errors import no_backend, timed_out, unavailable
 from ecrtui.core.deadline import DeadlinePassed, within
+
+TYPE_CHECKING = False  # typing itself is not imported: the helper's cached `get` would pay for it
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -137,6 +137,8 @@ def open_backend(
     # They would create its folders with `mkdir -p` modes. Only then: the helper's hot path
     # does not pay for importing the writers.
     if isinstance(file_path, str) and not os.path.isdir(os.path.dirname(file_path)):
+        from pathlib import Path
+
         from ecrtui.core.writers.jsonfile import make_private_folders
 
         with suppress(OSError):  # the backend reports an unusable folder itself, as a cache problem
@@ -150,5 +152,7 @@ def fast_reader_applies(environ: Mapping[str, str]) -> bool:
     read the same items without keyring."""
     if native_backend(environ) != SECRET_SERVICE or environ.get("PYTHON_KEYRING_BACKEND", "").strip():
         return False
-    config_home = environ.get("XDG_CONFIG_HOME") or os.path.join(environ.get("HOME") or str(Path.home()), ".config")
+    config_home = environ.get("XDG_CONFIG_HOME") or os.path.join(
+        environ.get("HOME") or os.path.expanduser("~"), ".config"
+    )
     return not os.path.exists(os.path.join(config_home, "python_keyring", "keyringrc.cfg"))

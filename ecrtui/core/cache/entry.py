@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING
 
 from ecrtui.core.clock import as_utc, utc_now
+
+TYPE_CHECKING = False  # typing itself is not imported: the helper's cached `get` would pay for it
 
 if TYPE_CHECKING:
     from typing import Any, Final, Literal

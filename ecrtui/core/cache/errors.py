@@ -4,9 +4,9 @@ on; the helper's `store` fails)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ecrtui.core.errors import EcrtuiError
+
+TYPE_CHECKING = False  # typing itself is not imported: the helper's cached `get` would pay for it
 
 if TYPE_CHECKING:
     from typing import Final, Literal

@@ -1,12 +1,12 @@
-"""A read-only Secret Service client over jeepney alone, for the credential helper's
-cached `get`: importing keyring (its backends, its entry points) and secretstorage (its
-cryptography) costs several times the interpreter's own start.
+"""A read-only Secret Service client, for the credential helper's cached `get`: importing
+keyring (its backends, its entry points), secretstorage (its cryptography) or even jeepney
+costs several times the reads themselves. It speaks D-Bus through `dbus_wire`.
 
 It reads exactly the items keyring's Secret Service backend writes (its default scheme:
 attributes `service` and `username`, in the default collection), and declines
 (`Declined`) whenever anything is not plain: a locked item, no default collection, a
-D-Bus error. The caller then goes through keyring, which prompts, unlocks
-or reports the problem as it always did.
+D-Bus error. The caller then goes through keyring, which prompts, unlocks or reports the
+problem as it always did.
 
 The secret travels in the protocol's "plain" session: unencrypted over the session bus's
 private socket, which only this user (and root) can reach, and those can read the
@@ -15,13 +15,13 @@ keyring itself anyway.
 
 from __future__ import annotations
 
-from typing import Any
-
-from jeepney import DBusAddress, MessageType, new_method_call
-from jeepney.io.blocking import open_dbus_connection
+from ecrtui.core.cache.dbus_wire import Connection, DBusError
 
 _BUS_NAME = "org.freedesktop.secrets"
-_SERVICE = DBusAddress("/org/freedesktop/secrets", bus_name=_BUS_NAME, interface="org.freedesktop.Secret.Service")
+_SERVICE_PATH = "/org/freedesktop/secrets"
+_SERVICE = "org.freedesktop.Secret.Service"
+_COLLECTION = "org.freedesktop.Secret.Collection"
+_ITEM = "org.freedesktop.Secret.Item"
 # Longer than the caller's deadline (2 s), which ends a hung read first.
 _CALL_TIMEOUT = 10.0
 
@@ -31,41 +31,64 @@ class Declined(Exception):
 
 
 class SecretServiceReader:
-    """`get_password` as keyring's Secret Service backend answers it, reading only.
-    One connection and session per reader; not shared between threads."""
+    """`get_password` as keyring's Secret Service backend answers it, reading only, and
+    `get_passwords` for several items in two round trips. One connection and session per
+    reader; not shared between threads."""
 
-    def __init__(self) -> None:
-        self._connection: Any = None
+    def __init__(self, bus_address: str) -> None:
+        self._address = bus_address
+        self._connection: Connection | None = None
         self._session = ""
-        self._collection: DBusAddress | None = None
+        self._collection = ""
 
-    def _call(self, address: DBusAddress, method: str, signature: str | None = None, body: tuple[Any, ...] = ()) -> Any:
-        reply = self._connection.send_and_get_reply(
-            new_method_call(address, method, signature, body), timeout=_CALL_TIMEOUT
-        )
-        if reply.header.message_type == MessageType.error:
-            raise Declined(f"{method}: {reply.header.fields}")
-        return reply.body
-
-    def _open(self) -> DBusAddress:
-        if self._collection is None:
-            self._connection = open_dbus_connection(bus="SESSION")
-            _, self._session = self._call(_SERVICE, "OpenSession", "sv", ("plain", ("s", "")))
-            (path,) = self._call(_SERVICE, "ReadAlias", "s", ("default",))
-            if path == "/":
-                raise Declined("no default collection")
-            self._collection = DBusAddress(path, bus_name=_BUS_NAME, interface="org.freedesktop.Secret.Collection")
-        return self._collection
+    def _open(self) -> Connection:
+        if self._connection is None:
+            connection = Connection(self._address, _CALL_TIMEOUT)
+            try:
+                # Both asked at once: neither answer depends on the other.
+                opening = connection.send(_BUS_NAME, _SERVICE_PATH, _SERVICE, "OpenSession", "sv", "plain", ("s", ""))
+                alias = connection.send(_BUS_NAME, _SERVICE_PATH, _SERVICE, "ReadAlias", "s", "default")
+                _, session = connection.reply(opening)
+                (path,) = connection.reply(alias)
+                if path == "/":
+                    raise Declined("no default collection")
+            except (DBusError, ValueError) as error:
+                connection.close()
+                raise Declined(str(error)) from None
+            self._session, self._collection = str(session), str(path)
+            self._connection = connection
+        return self._connection
 
     def get_password(self, service: str, username: str) -> str | None:
-        collection = self._open()
-        (items,) = self._call(collection, "SearchItems", "a{ss}", ({"service": service, "username": username},))
-        if not items:
-            return None
-        item = DBusAddress(items[0], bus_name=_BUS_NAME, interface="org.freedesktop.Secret.Item")
-        # A locked item (or collection) answers IsLocked: declined, and keyring unlocks or reports it.
-        ((_, _, value, _),) = self._call(item, "GetSecret", "o", (self._session,))
-        return bytes(value).decode("utf-8")
+        return self.get_passwords(service, [username])[0]
+
+    def get_passwords(self, service: str, usernames: list[str]) -> list[str | None]:
+        """The secrets of several items (None where there is none), searched for at once and
+        read with one GetSecrets."""
+        connection = self._open()
+        try:
+            searches = [
+                connection.send(
+                    _BUS_NAME,
+                    self._collection,
+                    _COLLECTION,
+                    "SearchItems",
+                    "a{ss}",
+                    {"service": service, "username": u},
+                )
+                for u in usernames
+            ]
+            found = [connection.reply(serial)[0] for serial in searches]
+            items = [str(paths[0]) if isinstance(paths, list) and paths else None for paths in found]
+            wanted = [item for item in items if item is not None]
+            if not wanted:
+                return [None] * len(usernames)
+            (secrets,) = connection.call(_BUS_NAME, _SERVICE_PATH, _SERVICE, "GetSecrets", "aoo", wanted, self._session)
+        except (DBusError, ValueError) as error:  # a locked item answers IsLocked: keyring unlocks or reports it
+            raise Declined(str(error)) from None
+        if not isinstance(secrets, dict) or not all(item in secrets for item in wanted):
+            raise Declined("not every secret was handed over (a locked item?)")
+        return [None if item is None else bytes(secrets[item][2]).decode("utf-8") for item in items]
 
     def close(self) -> None:
         if self._connection is not None:

@@ -16,7 +16,7 @@ from ecrtui.core.cache.state_folder import state_dir
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.errors import WriterError
-from ecrtui.core.registry import bare_host
+from ecrtui.core.helper_protocol import bare_host
 from ecrtui.core.writers.authfile import OWN_HELPER, docker_config_path, finch_config_path, helper_for
 from ecrtui.core.writers.jsonfile import read_json_object
 

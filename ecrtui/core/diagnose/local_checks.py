@@ -24,8 +24,9 @@ from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
 from ecrtui.core.diagnose.probe import ProbeRequest, ProbeResult
 from ecrtui.core.errors import WriterError
+from ecrtui.core.helper_protocol import bare_host
 from ecrtui.core.proxy import proxy_for, redact
-from ecrtui.core.registry import PUBLIC_HOSTS, bare_host
+from ecrtui.core.registry import PUBLIC_HOSTS
 from ecrtui.core.tokens import password_expiry
 from ecrtui.core.writers import make_writers
 from ecrtui.core.writers.authfile import OWN_HELPER, decode_auth, docker_config_path, helper_for

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ecrtui.core.errors import WriterError
+from ecrtui.core.helper_protocol import bare_host
 from ecrtui.core.models import Token
-from ecrtui.core.registry import bare_host
 from ecrtui.core.writers import helpers
 from ecrtui.core.writers.jsonfile import (
     check_shape,
