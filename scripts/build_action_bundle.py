@@ -45,8 +45,13 @@ SERVICES = ("ecr", "ecr-public", "sts", "sso", "sso-oidc")
 BOTOCORE_DATA = ("_retry.json", "partitions.json", "sdk-default-configuration.json")
 # Model files botocore reads when it makes a client, pages or waits; never examples-1.json.
 MODEL_FILES = ("service-2.json.gz", "endpoint-rule-set-1.json.gz", "paginators-1.json", "waiters-2.json")
-# Modules of the headless ecrtui that need something the bundle leaves out (keyring, jeepney).
-ECRTUI_EXCLUDED = ("ecrtui/core/cache/shared_session_keyring.py", "ecrtui/core/cache/secret_service_reader.py")
+# Modules of the headless ecrtui the Action never runs: the token cache is off in GitHub
+# Actions (keyring is left out, and with it the Secret Service backend and direct reader).
+ECRTUI_EXCLUDED = (
+    "ecrtui/core/cache/shared_session_keyring.py",
+    "ecrtui/core/cache/secret_service_reader.py",
+    "ecrtui/core/cache/dbus_wire.py",
+)
 # Parts of dependencies never imported by ecrtui: tests, docs, emscripten, the tz database
 # (botocore uses dateutil.tz's UTC and local zones only), PyYAML's C-extension glue.
 DROPPED_PARTS = (
