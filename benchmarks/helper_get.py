@@ -135,6 +135,12 @@ def run_get(command: list[str], environ: Mapping[str, str], password: str) -> tu
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="runs per variant (default 40)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a folder holding another ecrtui package (e.g. `git archive` of an older commit), "
+        "compiled and measured alongside over the Secret Service: before and after in one run",
+    )
     options = parser.parse_args()
     go = shutil.which(GO_HELPER)
     ecrtui = shutil.which("docker-credential-ecrtui", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -159,6 +165,13 @@ def main() -> int:
         )
         prime_go_cache(home, password)
         source, compiled = package_copies(home / "packages")
+        baseline = None
+        if options.baseline is not None:
+            baseline = home / "packages" / "baseline"
+            shutil.copytree(
+                options.baseline / "ecrtui", baseline / "ecrtui", ignore=shutil.ignore_patterns("__pycache__")
+            )
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(baseline / "ecrtui")], check=True)
         with SecretServiceSession(home / "keyring") as session:
             os.environ["DBUS_SESSION_BUS_ADDRESS"] = session.address
             from keyring.backends.SecretService import Keyring as SecretService
@@ -182,6 +195,16 @@ def main() -> int:
                 "docker-credential-ecrtui (keyrings.alt file backend)": (
                     [ecrtui, "get"],
                     {**base, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"},
+                ),
+                **(
+                    {
+                        f"baseline {options.baseline} (Secret Service; .pyc)": (
+                            [ecrtui, "get"],
+                            {**base, **session.environ, "PYTHONPATH": str(baseline)},
+                        )
+                    }
+                    if baseline is not None
+                    else {}
                 ),
                 FLOOR: ([sys.executable, "-c", "pass"], base),
             }

@@ -10,8 +10,8 @@ small ones it needs (this file re-exports nothing on purpose):
 - `backends`: which keyring backend the cache uses in an environment, and opening it.
 - `store`: TokenCache, the layout of entries, host records and index shards in the
   keyring, and the chunking of long values.
-- `secret_service_reader`: a read-only Secret Service client over jeepney alone, for
-  the helper's hot path.
+- `secret_service_reader` and `dbus_wire`: a read-only Secret Service client over a
+  small D-Bus client of our own, for the helper's hot path.
 - `shared_session_keyring`: keyring's Secret Service backend sharing one D-Bus session.
 - `login_cache`: LoginCache, the writer thread that caches every token a login fetches.
 - `state_folder`: where ecrtui keeps its lock and log files.
