@@ -43,11 +43,11 @@ _NO_STORAGE = frozenset({"keyring.backends.fail.Keyring", "keyring.backends.null
 _SHARED_SESSION = "ecrtui.core.cache.shared_session_keyring"
 
 
-def bounded(call: Callable[[], T], timeout: float = KEYRING_TIMEOUT_SECONDS) -> T:
+def bounded(call: Callable[[], T], timeout: float = KEYRING_TIMEOUT_SECONDS, *, finish_at_exit: bool = True) -> T:
     """`call()` (a keyring call) within `timeout` seconds; every failure, a missed
-    deadline included, as CacheUnavailable."""
+    deadline included, as CacheUnavailable. `finish_at_exit`: see deadline.within."""
     try:
-        return within(call, timeout, name="ecrtui-keyring")
+        return within(call, timeout, name="ecrtui-keyring", finish_at_exit=finish_at_exit)
     except DeadlinePassed:
         raise timed_out(timeout) from None
     except BaseException as error:  # a keyring error, as the one the rest of ecrtui handles

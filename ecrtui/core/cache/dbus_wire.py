@@ -185,7 +185,9 @@ class Connection:
         try:
             self._socket.connect(_socket_path(address))
             self._authenticate()
-            self.call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello")
+            # The bus wants Hello first; its answer (our unique name) is not needed, and
+            # `reply` skips it on the way to the answer of the next call.
+            self.send("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello")
         except BaseException:
             self.close()
             raise

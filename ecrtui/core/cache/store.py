@@ -114,6 +114,10 @@ class TokenCache:
         self.lock_path = lock_path
         self._lock = threading.RLock()
         self._failure: CacheUnavailable | None = None
+        # A call abandoned after its deadline gets a grace period at exit: keyring's Secret
+        # Service backend may be inside cryptography's Rust code, which aborts the process
+        # when torn down under it. The helper's own reader is plain Python and needs none.
+        self.finish_at_exit = True
 
     @property
     def backend_name(self) -> str:
@@ -267,7 +271,7 @@ class TokenCache:
         if self._failure is not None:
             raise self._failure
         try:
-            return bounded(call, self.timeout)
+            return bounded(call, self.timeout, finish_at_exit=self.finish_at_exit)
         except CacheUnavailable as failure:
             self._failure = failure
             raise
@@ -325,4 +329,6 @@ def open_fast_reader(environ: Mapping[str, str], *, timeout: float = KEYRING_TIM
         from ecrtui.core.cache.secret_service_reader import SecretServiceReader
     except ImportError:
         return None
-    return TokenCache(SecretServiceReader(environ["DBUS_SESSION_BUS_ADDRESS"]), timeout=timeout)  # type: ignore[arg-type]
+    cache = TokenCache(SecretServiceReader(environ["DBUS_SESSION_BUS_ADDRESS"]), timeout=timeout)  # type: ignore[arg-type]
+    cache.finish_at_exit = False
+    return cache
