@@ -1,15 +1,18 @@
 """`docker-credential-ecrtui`: the Docker credential helper, serving ECR tokens from the
 keyring cache so that no password sits in any file.
 
-Protocol (REFERENCE.md section 5): the action in argv[1] (get, store, erase, list,
-version), its input on stdin, the answer on stdout; errors go to stdout too, exit 1.
+The protocol: the action in argv[1] (get, store, erase, list, version), its input on
+stdin (a server URL, or for `store` a JSON object with ServerURL, Username and Secret),
+the answer on stdout. Errors go to stdout too, with exit status 1: docker shows that
+text to the user.
 
 `get` serves a cached token that is still before its refresh time (by default 30 minutes
-before it expires) without any AWS call. That hot path imports the standard library,
-`keyring` and ecrtui.core.cache only (check with `python -X importtime -m ecrtui.helper
-get`): the profiles file, boto3 and the login engine are imported only when a token must
-be fetched. It never hands out an expired token: when a refresh fails it says why on
-stdout and logs the details to $XDG_STATE_HOME/ecrtui/helper.log (never a secret).
+before it expires) without any AWS call. That hot path imports the standard library and
+a few small ecrtui modules only (check with `python -X importtime -m ecrtui.helper get`):
+on Linux with the Secret Service it reads the keyring over D-Bus without keyring; the
+profiles file, boto3 and the login engine are imported only when a token must be fetched.
+It never hands out an expired token: when a refresh fails it says why on stdout and logs
+the details to $XDG_STATE_HOME/ecrtui/helper.log (never a secret).
 """
 
 from __future__ import annotations
@@ -18,31 +21,26 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Callable, Mapping, Sequence
 
 from ecrtui import __version__
-from ecrtui.core.addresses import bare_host
-from ecrtui.core.cache import (
-    CacheEntry,
-    CacheUnavailable,
-    TokenCache,
-    open_cache,
-    open_fast_reader,
-    state_dir,
-    utc_now,
-)
+from ecrtui.core.cache.entry import CacheEntry
+from ecrtui.core.cache.errors import CacheUnavailable
+from ecrtui.core.cache.store import TokenCache, open_cache, open_fast_reader
+from ecrtui.core.clock import shown, utc_now
+from ecrtui.core.helper_protocol import MISSING_URL, NOT_FOUND, bare_host
 from ecrtui.pipes import quiet_on_closed_pipe
 
+TYPE_CHECKING = False  # typing itself is not imported: the cached `get` would pay for it
 if TYPE_CHECKING:
     import datetime as dt
+    from pathlib import Path
+    from typing import TextIO
 
+    from ecrtui.core.cache.entry import CacheEntry
+    from ecrtui.core.cache.store import TokenCache
     from ecrtui.core.profiles_file import ProfilesFile
 
-# The protocol's fixed answer for "nothing here": docker then goes on without credentials.
-NOT_FOUND = "credentials not found in native keychain"
-# The reference helpers' (docker-credential-helpers) answers to a request with no server.
-MISSING_URL = "no credentials server URL"
 USAGE = "Usage: docker-credential-ecrtui <store|get|erase|list|version>"
 LOG_MAX_BYTES = 1024 * 1024
 
@@ -66,7 +64,7 @@ def _printable(text: str) -> str:
 
 
 def _stamp(moment: dt.datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "an unknown time"
+    return shown(moment) if moment else "an unknown time"
 
 
 class Helper:
@@ -74,7 +72,13 @@ class Helper:
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.environ = environ
-        self.log_path = state_dir(environ) / "helper.log"
+
+    @property
+    def log_path(self) -> Path:
+        """Where failures are detailed; here, so that the cached `get` does not import pathlib."""
+        from ecrtui.core.locations import state_dir
+
+        return state_dir(self.environ) / "helper.log"
 
     def log(self, action: str, host: str, message: str) -> None:
         """One line in the helper's log; logging never fails the helper."""
@@ -96,12 +100,6 @@ class Helper:
     def _in_github_actions(self) -> bool:
         # The rule of login: a runner's disk, and its keyring, may outlive the job.
         return self.environ.get("GITHUB_ACTIONS", "").lower() == "true"
-
-    def _cache(self) -> tuple[TokenCache | None, CacheUnavailable | None]:
-        try:
-            return open_cache(self.environ), None
-        except CacheUnavailable as problem:
-            return None, problem
 
     def _profiles(self, action: str, host: str) -> ProfilesFile:
         _quiet_library_logs()  # every path to botocore reads the profiles first
@@ -126,31 +124,52 @@ class Helper:
         now = utc_now()
         if self._in_github_actions():  # nothing outlives the job: no cache read or written
             return self._refresh(server_url, host, None, None, now)
+        try:
+            cached = self._read_without_keyring(host)
+        except CacheUnavailable as hung:  # keyring would hang as well
+            self.log("get", host, f"token cache unavailable, asking AWS: {hung.one_line()}")
+            return self._refresh(server_url, host, None, None, now)
+        if cached is None or not cached.fresh(now):
+            cache, cached = self._read_through_keyring(host)
+            if cached is None or not cached.fresh(now):
+                return self._refresh_once(server_url, host, cached, cache, now)
+        return _answer(server_url, cached.username, cached.secret)
+
+    def _read_without_keyring(self, host: str) -> CacheEntry | None:
+        """The host's entry read straight from the Secret Service (Linux, keyring's default
+        backend), or None when that read does not apply or is not plain: keyring decides.
+        CacheUnavailable only for a hung service."""
         fast = open_fast_reader(self.environ)
-        if fast is not None:  # Linux with the Secret Service: read without importing keyring
+        if fast is None:
+            return None
+        try:
+            return fast.get(host)
+        except CacheUnavailable as error:
+            if error.reason == CacheUnavailable.TIMEOUT:
+                raise
+            return None  # locked, no default collection, a D-Bus error
+        except Exception:  # an entry it does not understand
+            return None
+
+    def _read_through_keyring(self, host: str) -> tuple[TokenCache | None, CacheEntry | None]:
+        """The cache (None when it cannot be used) and the host's entry read through it."""
+        try:
+            cache = open_cache(self.environ)
             try:
-                cached = fast.get(host)
-            except CacheUnavailable as error:
-                if error.reason == CacheUnavailable.TIMEOUT:  # hung: keyring would hang as well
-                    return self._refresh_without_cache(server_url, host, error, now)
-                cached = None  # locked, no default collection, a D-Bus error: keyring decides
-            except Exception:  # an entry it does not understand: keyring's read decides
-                cached = None
-            if cached is not None and cached.fresh(now):
-                return _answer(server_url, cached.username, cached.secret)
-        cache, problem = self._cache()
-        cached = None
-        if cache is not None:
-            try:
-                cached = cache.get(host)
-            except CacheUnavailable as error:
-                cache, problem = None, error
+                return cache, cache.get(host)
+            except CacheUnavailable:
+                raise
             except Exception as error:  # an entry it does not understand is a miss
                 self.log("get", host, f"unreadable cache entry ({type(error).__name__}), fetching a new token")
-        if cached is not None and cached.fresh(now):
-            return _answer(server_url, cached.username, cached.secret)
-        if problem is not None:
+                return cache, None
+        except CacheUnavailable as problem:
             self.log("get", host, f"token cache unavailable, asking AWS: {problem.one_line()}")
+            return None, None
+
+    def _refresh_once(
+        self, server_url: str, host: str, cached: CacheEntry | None, cache: TokenCache | None, now: dt.datetime
+    ) -> str:
+        """Refresh, one process per host at a time when there is a cache to share the result."""
         if cache is None:
             return self._refresh(server_url, host, cached, cache, now)
         from ecrtui.core.refresh import one_refresh_at_a_time
@@ -164,10 +183,6 @@ class Helper:
                 return _answer(server_url, cached.username, cached.secret)
             return self._refresh(server_url, host, cached, cache, now)
 
-    def _refresh_without_cache(self, server_url: str, host: str, problem: CacheUnavailable, now: dt.datetime) -> str:
-        self.log("get", host, f"token cache unavailable, asking AWS: {problem.one_line()}")
-        return self._refresh(server_url, host, None, None, now)
-
     def _refresh(
         self, server_url: str, host: str, cached: CacheEntry | None, cache: TokenCache | None, now: dt.datetime
     ) -> str:
@@ -175,7 +190,7 @@ class Helper:
         import datetime as dt
 
         from ecrtui.core import refresh
-        from ecrtui.core.cache import entry_for_login
+        from ecrtui.core.cache.entry import entry_for_login
         from ecrtui.core.errors import EcrtuiError
 
         profiles = self._profiles("get", host)
@@ -250,16 +265,7 @@ class Helper:
             refresh.registry_for_host(host, profiles, self.environ),
             margin=dt.timedelta(minutes=profiles.defaults.refresh_margin_minutes),
         )
-        cache, problem = self._cache()
-        try:
-            if cache is None:
-                assert problem is not None
-                raise problem
-            cache.put(entry)
-        except CacheUnavailable as error:
-            self.log("store", host, error.one_line())
-            raise HelperFailure(f"ecrtui: cannot store the credentials of {host}: {error.one_line()}") from None
-        return ""
+        return self._change("store", host, lambda cache: cache.put(entry))
 
     def erase(self, request: str | None) -> str:
         """Forget a host; erasing what is not there succeeds, as in the reference helpers
@@ -269,24 +275,20 @@ class Helper:
         host = bare_host(request.strip())
         if not host:
             raise HelperFailure(MISSING_URL)
-        cache, problem = self._cache()
+        return self._change("erase", host, lambda cache: cache.erase(host))
+
+    def _change(self, action: str, host: str, change: Callable[[TokenCache], object]) -> str:
+        """`change` applied to the cache; a cache problem is logged and ends the action."""
         try:
-            if cache is None:
-                assert problem is not None
-                raise problem
-            cache.erase(host)
+            change(open_cache(self.environ))
         except CacheUnavailable as error:
-            self.log("erase", host, error.one_line())
-            raise HelperFailure(f"ecrtui: cannot erase the credentials of {host}: {error.one_line()}") from None
+            self.log(action, host, error.one_line())
+            raise HelperFailure(f"ecrtui: cannot {action} the credentials of {host}: {error.one_line()}") from None
         return ""
 
     def list(self, request: str | None) -> str:
-        cache, problem = self._cache()
         try:
-            if cache is None:
-                assert problem is not None
-                raise problem
-            hosts = cache.hosts()
+            hosts = open_cache(self.environ).hosts()
         except CacheUnavailable as error:
             raise HelperFailure(f"ecrtui: cannot list the cached credentials: {error.one_line()}") from None
         return json.dumps(hosts, separators=(",", ":")) + "\n"

@@ -45,8 +45,13 @@ SERVICES = ("ecr", "ecr-public", "sts", "sso", "sso-oidc")
 BOTOCORE_DATA = ("_retry.json", "partitions.json", "sdk-default-configuration.json")
 # Model files botocore reads when it makes a client, pages or waits; never examples-1.json.
 MODEL_FILES = ("service-2.json.gz", "endpoint-rule-set-1.json.gz", "paginators-1.json", "waiters-2.json")
-# Modules of the headless ecrtui that need something the bundle leaves out (keyring, jeepney).
-ECRTUI_EXCLUDED = ("ecrtui/core/secret_service.py", "ecrtui/core/secret_reader.py")
+# Modules of the headless ecrtui the Action never runs: the token cache is off in GitHub
+# Actions (keyring is left out, and with it the Secret Service backend and direct reader).
+ECRTUI_EXCLUDED = (
+    "ecrtui/core/cache/shared_session_keyring.py",
+    "ecrtui/core/cache/secret_service_reader.py",
+    "ecrtui/core/cache/dbus_wire.py",
+)
 # Parts of dependencies never imported by ecrtui: tests, docs, emscripten, the tz database
 # (botocore uses dateutil.tz's UTC and local zones only), PyYAML's C-extension glue.
 DROPPED_PARTS = (
@@ -125,7 +130,13 @@ def fetch_wheels(cache: Path = WHEEL_CACHE) -> dict[str, Path]:
 
 
 def _keep_dependency_file(name: str) -> bool:
-    if name.endswith("/") or ".data/" in name or "/tests/" in name or name.startswith("tests/") or "/__pycache__/" in name:
+    if (
+        name.endswith("/")
+        or ".data/" in name
+        or "/tests/" in name
+        or name.startswith("tests/")
+        or "/__pycache__/" in name
+    ):
         return False
     if any(name.startswith(part) for part in DROPPED_PARTS):
         return False
@@ -138,7 +149,11 @@ def _botocore_data(wheel: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
     prefixes = set()
     for service in SERVICES:
         versions = sorted(
-            {n.split("/")[3] for n in wheel.namelist() if n.startswith(f"botocore/data/{service}/") and n.count("/") == 4}
+            {
+                n.split("/")[3]
+                for n in wheel.namelist()
+                if n.startswith(f"botocore/data/{service}/") and n.count("/") == 4
+            }
         )
         newest = versions[-1]  # botocore itself loads the newest API version
         for model in MODEL_FILES:
@@ -176,7 +191,11 @@ def dependency_files(wheels: dict[str, Path]) -> Iterator[tuple[str, bytes]]:
 
 def ecrtui_files() -> Iterator[tuple[str, bytes]]:
     package = REPO / "ecrtui"
-    sources = [package / "__init__.py", *sorted((package / "core").rglob("*.py")), *sorted((package / "cli").rglob("*.py"))]
+    sources = [
+        package / "__init__.py",
+        *sorted((package / "core").rglob("*.py")),
+        *sorted((package / "cli").rglob("*.py")),
+    ]
     for path in sources:
         relative = path.relative_to(REPO).as_posix()
         if relative not in ECRTUI_EXCLUDED:

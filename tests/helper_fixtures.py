@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require_binary
-from support.secret_service import SecretServiceSession
+from support.gnome_keyring import SecretServiceSession
 
 
 def start_secret_service(home: Path, mode: str) -> SecretServiceSession:

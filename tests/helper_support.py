@@ -14,9 +14,9 @@ import urllib.request
 
 from conftest import OUTSIDE, Env, cli_bin, cli_command, starts_command
 from support import hygiene
-from support.secret_service import SecretServiceSession
+from support.gnome_keyring import SecretServiceSession
 
-from ecrtui.core.cache import TokenCache
+from ecrtui.core.cache.store import TokenCache
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 
 FILE_BACKEND = "keyrings.alt.file.PlaintextKeyring"

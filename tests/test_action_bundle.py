@@ -114,7 +114,10 @@ def test_bundle_holds_only_what_the_action_needs() -> None:
         "urllib3",
         "yaml",
     ]
-    assert not (lib / "ecrtui" / "tui").exists() and not (lib / "ecrtui" / "core" / "secret_service.py").exists()
+    assert (
+        not (lib / "ecrtui" / "tui").exists()
+        and not (lib / "ecrtui" / "core" / "cache" / "shared_session_keyring.py").exists()
+    )
     services = sorted(p.name for p in (lib / "botocore" / "data").iterdir() if p.is_dir())
     assert services == ["ecr", "ecr-public", "sso", "sso-oidc", "sts"]
     licences = {p.parent.name for p in (DIST / "licenses").rglob("*") if p.is_file()}

@@ -14,26 +14,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Env
+from helper_support import use_secret_service
 from hypothesis import given
 from hypothesis import strategies as st
-from support.secret_service import SecretServiceSession
+from support.doctor import doctor_cli, json_checks
+from support.gnome_keyring import SecretServiceSession
 
 from ecrtui.core.addresses import RegistryType
-from ecrtui.core.cache import (
-    CHUNK_SIZE,
-    SERVICE,
-    CacheEntry,
-    CacheUnavailable,
-    LoginCache,
-    TokenCache,
-    entry_for_login,
-    identity_key,
-    open_backend,
-    open_cache,
-    split_value,
-)
+from ecrtui.core.cache.backends import open_backend
+from ecrtui.core.cache.entry import CacheEntry, entry_for_login, identity_key
+from ecrtui.core.cache.errors import CacheUnavailable
+from ecrtui.core.cache.login_cache import LoginCache
+from ecrtui.core.cache.shared_session_keyring import SharedSessionKeyring
+from ecrtui.core.cache.store import CHUNK_SIZE, SERVICE, TokenCache, open_cache, open_fast_reader, split_value
 from ecrtui.core.models import Registry, Token
-from ecrtui.core.secret_service import SharedSessionKeyring
 
 pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 
@@ -89,7 +84,7 @@ def raw(backend: Any, key: str) -> str | None:
 
 
 def token_key(cache: TokenCache, entry: CacheEntry) -> str:
-    from ecrtui.core.cache import _digest
+    from ecrtui.core.cache.store import _digest
 
     return f"token:{entry.host}:{_digest(entry.identity)}"
 
@@ -229,7 +224,7 @@ def test_a_locked_keyring_fails_fast_and_clearly(
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", locked_secret_service.address)
     started = time.monotonic()
     cache = open_cache({"DBUS_SESSION_BUS_ADDRESS": locked_secret_service.address, "HOME": "/nonexistent"})
-    assert cache.backend_name == "ecrtui.core.secret_service.SharedSessionKeyring"
+    assert cache.backend_name == "ecrtui.core.cache.shared_session_keyring.SharedSessionKeyring"
     with pytest.raises(CacheUnavailable) as caught:
         cache.get(HOST)
     assert time.monotonic() - started < 2.5
@@ -304,7 +299,7 @@ def test_open_cache_prefers_the_platform_keystore(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-keyringrc"))
     base = {"HOME": str(tmp_path)}
     with_bus = open_cache({**base, "DBUS_SESSION_BUS_ADDRESS": secret_service.address})
-    assert with_bus.backend_name == "ecrtui.core.secret_service.SharedSessionKeyring"
+    assert with_bus.backend_name == "ecrtui.core.cache.shared_session_keyring.SharedSessionKeyring"
     chosen = open_cache({**base, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"})
     assert chosen.backend_name == "keyrings.alt.file.PlaintextKeyring"
 
@@ -346,3 +341,50 @@ def test_login_cache_reports_a_missing_keyring_once() -> None:
         sink(registry, Token(HOST, "AWS", "pw", NOW, "123456789012", "eu-west-1"))
     sink.wait(timeout=30)
     assert [p.reason for p in problems] == [CacheUnavailable.NO_BACKEND]
+
+
+def test_doctor_names_the_backend_the_cache_uses(env: Env, secret_service: SecretServiceSession) -> None:
+    # keyring's own detection answers its chainer here (keyrings.alt is installed too);
+    # the cache, and so the doctor, use the Secret Service alone.
+    use_secret_service(env, secret_service)
+    env.vars["AWS_REGION"] = "us-east-1"
+    _, document, _ = doctor_cli(env)
+    [keyring] = json_checks(document, "local.keyring")
+    assert keyring["status"] == "ok", keyring
+    assert keyring["finding"].startswith("keyring.backends.SecretService.Keyring"), keyring
+
+
+def test_the_helpers_direct_reader_reads_chunked_entries_keyring_wrote(
+    secret_service: SecretServiceSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service.address)
+    long_entry = make_entry("x" * (3 * CHUNK_SIZE + 17))
+    short_entry = make_entry("short", host="public.ecr.aws")
+    written = TokenCache(SharedSessionKeyring())
+    written.put(long_entry)
+    written.put(short_entry)
+    reader = open_fast_reader({"DBUS_SESSION_BUS_ADDRESS": secret_service.address, "HOME": str(tmp_path)})
+    assert reader is not None
+    assert reader.get(HOST) == long_entry  # a head and four chunks, read over our own D-Bus client
+    assert reader.get("public.ecr.aws") == short_entry
+    assert reader.get("999999999999.dkr.ecr.eu-west-1.amazonaws.com") is None
+
+
+def test_the_direct_reader_declines_a_locked_keyring(
+    locked_secret_service: SecretServiceSession, tmp_path: Path
+) -> None:
+    reader = open_fast_reader({"DBUS_SESSION_BUS_ADDRESS": locked_secret_service.address, "HOME": str(tmp_path)})
+    assert reader is not None
+    with pytest.raises(CacheUnavailable) as caught:  # the helper then reads through keyring
+        reader.get(HOST)
+    assert caught.value.reason != CacheUnavailable.TIMEOUT
+
+
+def test_the_direct_reader_is_not_used_where_keyring_would_choose_otherwise(tmp_path: Path) -> None:
+    bus = {"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent", "HOME": str(tmp_path)}
+    assert open_fast_reader({**bus, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"}) is None
+    assert open_fast_reader({"HOME": str(tmp_path)}) is None  # no session bus
+    config = tmp_path / ".config" / "python_keyring"
+    config.mkdir(parents=True)
+    (config / "keyringrc.cfg").write_text("[backend]\ndefault-keyring=keyrings.alt.file.PlaintextKeyring\n")
+    assert open_fast_reader(bus) is None

@@ -25,9 +25,10 @@ from helper_support import (
     use_file_keyring,
     use_secret_service,
 )
-from support.secret_service import SecretServiceSession
+from support.gnome_keyring import SecretServiceSession
 
-from ecrtui.core.cache import CacheEntry, identity_key, utc_now
+from ecrtui.core.cache.entry import CacheEntry, identity_key
+from ecrtui.core.clock import utc_now
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.helper import NOT_FOUND
 
@@ -145,7 +146,7 @@ def test_a_cached_token_is_served_without_aws_and_without_boto3(env: Env, ecr_pu
     assert served(result) == {"ServerURL": HOST, "Username": "AWS", "Secret": "123456789012-auth-token"}
     assert standin_calls(ecr_public) == 1
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
-    assert "keyring.core" in imported and "ecrtui.core.cache" in imported
+    assert "keyring.core" in imported and "ecrtui.core.cache.store" in imported
     heavy = {name for name in imported if name.split(".")[0] in ("boto3", "botocore", "yaml", "textual", "moto")}
     assert not heavy, f"the hot path imported {sorted(heavy)}"
     ours = {name for name in imported if name.startswith("ecrtui")}
@@ -154,9 +155,17 @@ def test_a_cached_token_is_served_without_aws_and_without_boto3(env: Env, ecr_pu
         "ecrtui.helper",
         "ecrtui.core",
         "ecrtui.core.cache",
+        "ecrtui.core.cache.backends",
+        "ecrtui.core.cache.entry",
+        "ecrtui.core.cache.errors",
+        "ecrtui.core.locations",
+        "ecrtui.core.cache.store",
+        "ecrtui.core.clock",
+        "ecrtui.core.deadline",
         "ecrtui.core.errors",
         "ecrtui.core.addresses",
         "ecrtui.core.partitions",
+        "ecrtui.core.helper_protocol",
         "ecrtui.pipes",  # a closed pipe ends quietly: os and sys only
     }
 
@@ -172,7 +181,7 @@ def test_with_the_secret_service_the_cached_get_imports_no_keyring(
     assert served(result) == {"ServerURL": HOST, "Username": "AWS", "Secret": "123456789012-auth-token"}
     assert standin_calls(ecr_public) == 1
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
-    assert "ecrtui.core.secret_reader" in imported
+    assert "ecrtui.core.cache.secret_service_reader" in imported
     slow = {name for name in imported if name.split(".")[0] in ("keyring", "secretstorage", "cryptography", "logging")}
     assert not slow, f"the cached get imported {sorted(slow)}"
 

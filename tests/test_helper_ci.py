@@ -12,7 +12,8 @@ from conftest import Env, run_cli
 from helper_support import HOST, file_cache, helper, helper_log, use_ecr_standin, use_file_keyring
 from test_helper import prime, served
 
-from ecrtui.core.cache import SERVICE, identity_key
+from ecrtui.core.cache.entry import identity_key
+from ecrtui.core.cache.store import SERVICE
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 
 CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")

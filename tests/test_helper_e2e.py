@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import Env, RealRegistry, free_port, require_binary, run_cli, wait_for_port
 from helper_support import helper, use_secret_service
+from support.gnome_keyring import SecretServiceSession
 from support.oci import write_oci_layout
-from support.secret_service import SecretServiceSession
 
 pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 

@@ -18,7 +18,7 @@ from conftest import OUTSIDE, Env, cli_command, require_binary
 from helper_fixtures import start_secret_service
 from helper_support import use_secret_service
 from support import hygiene
-from support.secret_service import SecretServiceSession
+from support.gnome_keyring import SecretServiceSession
 
 pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 

@@ -15,7 +15,6 @@ from ecrtui.core.addresses import (
     PUBLIC_REGION,
     RegistrySpec,
     RegistryType,
-    bare_host,
     output_suffix,
     parse_ecr_host,
     parse_registry,
@@ -23,6 +22,7 @@ from ecrtui.core.addresses import (
     private_host,
 )
 from ecrtui.core.errors import UsageError
+from ecrtui.core.helper_protocol import bare_host
 
 # 123456789012 in digits that `\\d` and str.isdigit() accept but AWS does not
 FULLWIDTH_ID = "".join(chr(0xFF10 + int(d)) for d in "123456789012")

@@ -26,7 +26,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TextArea
 from textual.worker import WorkerFailed
 
-from ecrtui.core.cache import CacheEntry, identity_key, open_cache
+from ecrtui.core.cache.entry import CacheEntry, identity_key
+from ecrtui.core.cache.store import open_cache
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.tui.app import EcrtuiApp
 from ecrtui.tui.bindings import APP_BINDINGS

@@ -11,7 +11,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
 from ecrtui.cli import render
-from ecrtui.core.cache import CacheUnavailable, LoginCache, identity_key, open_cache
+from ecrtui.core.cache.entry import identity_key
+from ecrtui.core.cache.errors import CacheUnavailable
+from ecrtui.core.cache.login_cache import LoginCache
+from ecrtui.core.cache.store import open_cache
 from ecrtui.core.models import Registry
 from ecrtui.core.profiles_file import Defaults
 

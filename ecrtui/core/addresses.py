@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ecrtui.core.errors import UsageError
+from ecrtui.core.helper_protocol import bare_host
 from ecrtui.core.partitions import partition_of
 
 
@@ -158,16 +159,6 @@ def private_host(account_id: str, region: str, *, fips: bool = False, dualstack:
     if dualstack:
         return f"{account_id}.dkr-ecr{fips_part}.{region}.{partition_of(region).dualstack_suffix}"
     return f"{account_id}.dkr.ecr{fips_part}.{region}.{partition_of(region).dns_suffix}"
-
-
-def bare_host(server_url: str) -> str:
-    """`https://host/v2/` -> `host`: the key docker itself uses (its ConvertToHostname)."""
-    url = server_url.strip()
-    for scheme in ("https://", "http://"):
-        if url.lower().startswith(scheme):
-            url = url[len(scheme) :]
-            break
-    return url.split("/", 1)[0].lower()
 
 
 def output_suffix(host: str) -> str:

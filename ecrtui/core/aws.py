@@ -12,12 +12,12 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecrtui import __version__
 from ecrtui.core.errors import AwsError
+from ecrtui.core.memo import Memo
 from ecrtui.core.proxy import proxy_for
 from ecrtui.core.sanitize import remember_environment, remember_secret, remember_url
 from ecrtui.core.shared_clients import PLACEHOLDER, SharedClient, prepare, settings_key
@@ -52,25 +52,14 @@ class ClientFactory:
         remember_url(self.settings.http_proxy)
         self._lock = threading.Lock()
         self._sessions: dict[str | None, botocore.session.Session] = {}
-        self._memo: dict[tuple[object, ...], Future[Any]] = {}
+        self._memo = Memo()
         self._loader: Any = None
         self._handlers: Any = None  # botocore's built-in event handlers, as registered once
 
     def _once(self, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
         """Compute `key` once; concurrent callers wait for the first and share its result
         (or its exception), so N threads never make N identical AWS calls."""
-        with self._lock:
-            future = self._memo.get(key)
-            owner = future is None
-            if owner:
-                future = self._memo[key] = Future()
-        assert future is not None
-        if owner:
-            try:
-                future.set_result(compute())
-            except BaseException as error:  # handed to every waiter, then re-raised
-                future.set_exception(error)
-        return future.result()
+        return self._memo.get(key, compute)
 
     def session(self, profile: str | None) -> botocore.session.Session:
         with self._lock:

@@ -20,7 +20,10 @@ from ecrtui.core import written
 from ecrtui.core.addresses import RegistryType
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles
-from ecrtui.core.cache import CacheEntry, CacheUnavailable, LoginCache, identity_key, open_cache
+from ecrtui.core.cache.entry import CacheEntry, identity_key
+from ecrtui.core.cache.errors import CacheUnavailable
+from ecrtui.core.cache.login_cache import LoginCache
+from ecrtui.core.cache.store import open_cache
 from ecrtui.core.diagnose import Check, DoctorPlan, TargetReport, run_doctor
 from ecrtui.core.engine import LoginEngine, logout
 from ecrtui.core.errors import EcrtuiError

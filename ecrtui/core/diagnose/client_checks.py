@@ -12,13 +12,12 @@ import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ecrtui.core.addresses import bare_host
-from ecrtui.core.cache import state_dir
 from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.errors import WriterError
-from ecrtui.core.locations import docker_config_path, finch_config_path
+from ecrtui.core.helper_protocol import bare_host
+from ecrtui.core.locations import docker_config_path, finch_config_path, state_dir
 from ecrtui.core.writers.authfile import OWN_HELPER, credential_store_for
 from ecrtui.core.writers.jsonfile import read_json_object
 

@@ -9,11 +9,11 @@ off EC2. The doctor reports that instead of waiting.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 
 from ecrtui.core.aws_errors import code_and_message, is_access_denied, to_aws_error
+from ecrtui.core.deadline import DeadlinePassed, within
 from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.identity_checks import Identity, check_identity
@@ -63,10 +63,9 @@ def resolve_with_deadline(ctx: DoctorContext, profile: str | None, role_arn: str
     thread may go on, blocked in the metadata endpoint, but never holds the run up)."""
 
     def resolve() -> Resolution:
-        box: list[Resolution] = []
         started = time.monotonic()
 
-        def work() -> None:
+        def work() -> Resolution:
             method: str | None = None
             try:
                 if role_arn is None and SsoRole.from_profile_key(profile) is not None:
@@ -75,16 +74,14 @@ def resolve_with_deadline(ctx: DoctorContext, profile: str | None, role_arn: str
                     credentials = ctx.factory.session(profile).get_credentials()
                     method = getattr(credentials, "method", None)
                 ctx.factory.credentials(profile, role_arn)
-                box.append(Resolution(method, None, time.monotonic() - started))
+                return Resolution(method, None, time.monotonic() - started)
             except Exception as error:
-                box.append(Resolution(method, error, time.monotonic() - started))
+                return Resolution(method, error, time.monotonic() - started)
 
-        thread = threading.Thread(target=work, name="ecrtui-doctor-credentials", daemon=True)
-        thread.start()
-        thread.join(ctx.credential_deadline)
-        if box:
-            return box[0]
-        return Resolution(None, None, time.monotonic() - started, timed_out=True)
+        try:
+            return within(work, ctx.credential_deadline, name="ecrtui-doctor-credentials", finish_at_exit=False)
+        except DeadlinePassed:
+            return Resolution(None, None, time.monotonic() - started, timed_out=True)
 
     return ctx.memo.get(("credentials", profile, role_arn), resolve)
 

@@ -3,10 +3,6 @@ only read, never changed, each once per run."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,16 +40,6 @@ def read_credentials_file(label: str, path: Path) -> CredentialsFile:
         return CredentialsFile(label, path, read_json_object(path))
     except WriterError as error:
         return CredentialsFile(label, path, None, error=error.message)
-
-
-def token_expiry(password: str) -> dt.datetime | None:
-    """When an ECR password expires: it is base64 of a JSON document with `expiration`
-    (epoch seconds). None for anything else (a plain password, a stand-in's token)."""
-    try:
-        document = json.loads(base64.b64decode(password + "=" * (-len(password) % 4), validate=True))
-        return dt.datetime.fromtimestamp(int(document["expiration"]), dt.timezone.utc)
-    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError, OverflowError, OSError):
-        return None
 
 
 _LABELS = {"docker": "docker config", "podman": "podman auth.json", "helm": "helm registry config"}

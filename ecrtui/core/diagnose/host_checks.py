@@ -13,10 +13,11 @@ from ecrtui.core import clock
 from ecrtui.core.addresses import PUBLIC_HOSTS
 from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
-from ecrtui.core.diagnose.credentials_files import CredentialsFile, token_expiry
+from ecrtui.core.diagnose.credentials_files import CredentialsFile
 from ecrtui.core.diagnose.login_probe import probe_login
 from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.diagnose.probe import ProbeResult
+from ecrtui.core.tokens import password_expiry
 from ecrtui.core.writers.authfile import OWN_HELPER, credential_store_for, decode_auth
 
 
@@ -164,7 +165,7 @@ def entry_verdict(
     """Whether a stored user:password still opens its registry: an ECR token past the
     expiry written inside it is not even tried."""
     username, password = decoded
-    expiry = token_expiry(password)
+    expiry = password_expiry(password)
     public = entry.host in PUBLIC_HOSTS
     breaks = (
         f"; docker sends it with every pull from {entry.host}, even of public images, which then fail "

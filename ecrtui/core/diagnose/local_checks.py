@@ -6,10 +6,11 @@ cache would use. The checks per host of a target are in `host_checks`.
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Callable
 from typing import Any
 
+from ecrtui.core.cache.backends import chosen_backend
+from ecrtui.core.deadline import DeadlinePassed, within
 from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.credentials_files import CredentialsFile, docker_config_file
@@ -25,7 +26,7 @@ def check_machine(
     make = CheckMaker(None, Category.LOCAL)
     docker = docker_config_file(ctx)
     checks = [_docker_config_check(ctx, make, docker), *public_entry_checks(ctx, make, docker, examined_hosts)]
-    checks.append(_keyring_check(make, cache_mode, keyring))
+    checks.append(_keyring_check(make, cache_mode, keyring or (lambda: chosen_backend(ctx.environ))))
     return checks
 
 
@@ -58,28 +59,13 @@ def _docker_config_check(ctx: DoctorContext, make: CheckMaker, docker: Credentia
     )
 
 
-def default_keyring() -> Any:
-    import keyring
-
-    return keyring.get_keyring()
-
-
-def _keyring_check(make: CheckMaker, cache_mode: str, detect: Callable[[], Any] | None) -> Check:
+def _keyring_check(make: CheckMaker, cache_mode: str, detect: Callable[[], Any]) -> Check:
     title = "Keyring backend"
     if cache_mode == "none":
         return make.skip(CheckId.LOCAL_KEYRING, title, "the token cache is off (cache: none in the profiles file)")
-    box: list[Any] = []
-
-    def work() -> None:
-        try:
-            box.append(("ok", (detect or default_keyring)()))
-        except Exception as error:  # a broken backend is a finding
-            box.append(("error", error))
-
-    thread = threading.Thread(target=work, name="ecrtui-doctor-keyring", daemon=True)
-    thread.start()
-    thread.join(KEYRING_DEADLINE_SECONDS)
-    if not box:
+    try:
+        backend = within(detect, KEYRING_DEADLINE_SECONDS, name="ecrtui-doctor-keyring")
+    except DeadlinePassed:
         return make.warn(
             CheckId.LOCAL_KEYRING,
             title,
@@ -87,12 +73,11 @@ def _keyring_check(make: CheckMaker, cache_mode: str, detect: Callable[[], Any] 
             "service that does not answer): ecrtui runs with the token cache off",
             remediation="unlock the keyring, or set cache: none in the profiles file",
         )
-    outcome, value = box[0]
-    if outcome == "error":
+    except Exception as error:  # a broken backend is a finding
         return make.warn(
-            CheckId.LOCAL_KEYRING, title, f"the keyring cannot be used: {value}", remediation="set cache: none"
+            CheckId.LOCAL_KEYRING, title, f"the keyring cannot be used: {error}", remediation="set cache: none"
         )
-    return _backend_verdict(make, value)
+    return _backend_verdict(make, backend)
 
 
 def _backend_verdict(make: CheckMaker, backend: Any) -> Check:

@@ -50,7 +50,7 @@ def run_doctor(
     `environ` defaults to the factory's; botocore itself reads the process environment, so
     the two should agree. `credential_deadline` (default: the per-call timeout) bounds
     credential resolution. `keyring` detects the keyring backend (default:
-    `keyring.get_keyring`). `on_check` sees each check as soon as it is made, from worker
+    the one the token cache would use). `on_check` sees each check as soon as it is made, from worker
     threads, for a live view; the returned Report has them in a stable order.
     """
     env = factory.settings.environ if environ is None else environ

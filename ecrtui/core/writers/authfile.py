@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecrtui.core.addresses import bare_host
 from ecrtui.core.errors import WriterError
+from ecrtui.core.helper_protocol import bare_host
 from ecrtui.core.models import Token
 from ecrtui.core.writers import credential_programs
 from ecrtui.core.writers.jsonfile import (

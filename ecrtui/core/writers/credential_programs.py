@@ -19,11 +19,11 @@ import threading
 import time
 
 from ecrtui.core.errors import WriterError
+from ecrtui.core.helper_protocol import NOT_FOUND
 
 _HELPER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 HELPER_TIMEOUT_SECONDS = 30.0
 TIMEOUT_VARIABLE = "ECRTUI_HELPER_TIMEOUT"
-NOT_FOUND = "credentials not found in native keychain"
 
 _spent_lock = threading.Lock()
 _spent: dict[str, float] = {}  # seconds each helper has taken in this process

@@ -102,7 +102,7 @@ class SecretServiceSession:
         env = {**self._base_environ(), **self.environ}
         if self.mode == "hanging":
             env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)  # tests/, for `support`
-            command = [sys.executable, "-m", "support.secret_service", "--hang"]
+            command = [sys.executable, "-m", "support.gnome_keyring", "--hang"]
         else:
             command = ["gnome-keyring-daemon", "--foreground", "--components=secrets"]
             if self.mode == "unlocked":

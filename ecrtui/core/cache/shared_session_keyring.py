@@ -23,7 +23,7 @@ class SharedSessionKeyring(SecretService.Keyring):
     concurrent callers."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]  # keyring is untyped
         self._lock = threading.Lock()
         self._collection: Any = None
 
@@ -38,7 +38,7 @@ class SharedSessionKeyring(SecretService.Keyring):
     def _opened(self) -> Any:
         """The collection, unlocked (or KeyringLocked/InitError), with its session open."""
         if self._collection is None:
-            collection = self.get_preferred_collection()
+            collection = self.get_preferred_collection()  # type: ignore[no-untyped-call]
             # Items found through the collection inherit its session: one exchange in all.
             collection.session = open_session(collection.connection)
             self._collection = collection
@@ -47,7 +47,7 @@ class SharedSessionKeyring(SecretService.Keyring):
     def get_password(self, service: str, username: str) -> str | None:
         with self._lock:
             for item in self._opened().search_items(self._query(service, username)):
-                self.unlock(item)
+                self.unlock(item)  # type: ignore[no-untyped-call]
                 return item.get_secret().decode("utf-8")  # type: ignore[no-any-return]
         return None
 
