@@ -120,3 +120,8 @@ def state_hosts(environ: Mapping[str, str]) -> list[str]:
             remediation="the main step saves plain host names; check what else writes $GITHUB_STATE",
         )
     return [host.strip() for host in raw.split(",") if host.strip()]
+
+
+def state_writers(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The writers saved by the main step (STATE_writers); empty when none were."""
+    return tuple(w for w in environ.get(f"STATE_{STATE_WRITERS}", "").split(",") if w)

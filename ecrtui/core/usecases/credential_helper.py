@@ -36,6 +36,14 @@ class FileChange:
     def changed(self) -> bool:
         return bool(self.helpers or self.removed_auths)
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "credHelpers": self.helpers,
+            "previous": self.previous,
+            "removed_auths": self.removed_auths,
+        }
+
 
 def install_hosts(path: Path, hosts: Sequence[str]) -> FileChange:
     change = FileChange(path)
