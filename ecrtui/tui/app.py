@@ -28,6 +28,7 @@ from ecrtui.core.diagnose.models import Check
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginStarted, Registry
 from ecrtui.core.sso_config import SsoConfig
+from ecrtui.core.usecases.summary import tally_text
 from ecrtui.tui.bindings import APP_BINDINGS, BY_ID, MAIN_ONLY, SORT_CYCLE
 from ecrtui.tui.commands import EcrtuiCommands
 from ecrtui.tui.login_process import isolated_python
@@ -304,7 +305,7 @@ class EcrtuiApp(App[None]):
                 self._render_row(row)
         problems = [p for p in message.outcome.values() if p]
         done = len(message.outcome) - len(problems)
-        text = f"{done} logged out" + (f", {len(problems)} failed" if problems else "")
+        text = tally_text(done, len(problems), done_word="logged out", zeros=False)
         self.notify(text, title="Logout", severity="warning" if problems else "information")
         if message.cache_problem is not None:
             self._warn_cache(message.cache_problem, "cached tokens not erased")
