@@ -8,7 +8,8 @@ host's current one. Every credential file and the credential helper hold one log
 host, so a host another identity logged into is logged in for this registry too. A
 registry whose host is unknown (a target without `registries:`) takes the host the record
 of written hosts names for its target, profile, role, region and type; without a record,
-a cached entry of the same identity, region and type."""
+a cached entry of the same target, identity, region and type (the target too: another
+registry of the same identity and region, named by its host, is not this one)."""
 
 from __future__ import annotations
 
@@ -80,7 +81,11 @@ def _entry(cache: TokenCache, registry: Registry, hosts: Sequence[str]) -> Cache
     if registry.type is not RegistryType.PRIVATE:
         return None
     entries = (cache.get(host, identity) for host in hosts)
-    return next((e for e in entries if e and e.region == registry.region and e.type == "private"), None)
+    return next((e for e in entries if e and _same_registry(e, registry)), None)
+
+
+def _same_registry(entry: CacheEntry, registry: Registry) -> bool:
+    return entry.target == registry.target and entry.region == registry.region and entry.type == registry.type.value
 
 
 def _with_cache(statuses: list[RegistryStatus], cache: TokenCache) -> list[RegistryStatus]:
