@@ -17,7 +17,8 @@ import datetime as dt
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from unittest import mock
 
 import pytest
 from conftest import Env, run_cli
@@ -54,20 +55,14 @@ Said = tuple[str, str, str | None, tuple[str, ...]]
 
 
 @pytest.fixture
-def world(
-    env: Env, ecr_public: EcrPublicStandin, secret_service: SecretServiceSession, monkeypatch: pytest.MonkeyPatch
-) -> Env:
+def world(env: Env, ecr_public: EcrPublicStandin, secret_service: SecretServiceSession) -> Iterator[Env]:
     use_secret_service(env, secret_service)
     use_ecr_standin(env, ecr_public)
     env.vars["ECRTUI_CONFIG"] = str(env.write_profiles(PROFILES))
     # Also as this process's environment, where the app's services run: botocore reads its
     # endpoints and credentials, and keyring its session bus, from there.
-    for key in list(os.environ):
-        if key not in env.vars:
-            monkeypatch.delenv(key)
-    for key, value in env.vars.items():
-        monkeypatch.setenv(key, value)
-    return env
+    with mock.patch.dict(os.environ, env.vars, clear=True):
+        yield env
 
 
 def wait_until(condition: Callable[[], bool], what: str, seconds: float = 30) -> None:
