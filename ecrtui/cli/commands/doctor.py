@@ -9,10 +9,12 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from ecrtui.cli.exit_codes import ExitCode
 from ecrtui.cli.options import OutputFormat, add_http_proxy, registry_type, seconds, selection_options, writer_names
+from ecrtui.cli.records import JSON_VERSION, write_document
 from ecrtui.cli.request import output_format
 from ecrtui.core.aws import ClientFactory
 from ecrtui.core.config import ProfilesFile, load_profiles
@@ -22,8 +24,6 @@ from ecrtui.core.github import command
 from ecrtui.core.plan import Selection
 from ecrtui.core.proxy import check_proxy_url
 from ecrtui.core.usecases.doctor_settings import doctor_settings
-
-JSON_VERSION = 1
 
 _SYMBOLS = {CheckStatus.OK: "✓", CheckStatus.WARN: "!", CheckStatus.FAIL: "✗", CheckStatus.SKIP: "-"}
 _ASCII_SYMBOLS = {CheckStatus.OK: "+", CheckStatus.WARN: "!", CheckStatus.FAIL: "x", CheckStatus.SKIP: "-"}
@@ -76,8 +76,7 @@ def run(args: argparse.Namespace) -> ExitCode:
     settings = doctor_settings(profiles.defaults, environ, timeout=args.timeout, http_proxy=proxy)
     report = run_doctor(plan, ClientFactory(settings))
     if output is OutputFormat.JSON:
-        json.dump(report_document(report), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        write_document(doctor_document(report), sys.stdout)
     else:
         render_text(report, sys.stdout)
         if output is OutputFormat.GITHUB:
@@ -85,38 +84,62 @@ def run(args: argparse.Namespace) -> ExitCode:
     return ExitCode.FAILED if report.failed else ExitCode.OK
 
 
-# --- JSON -----------------------------------------------------------------------------------------
+# --- JSON --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CheckRecord:
+    """One check of `ecrtui doctor`; `id` is a stable contract."""
+
+    id: str
+    category: str
+    title: str
+    subject: str | None
+    status: str
+    finding: str
+    remediation: str | None
+    policy: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, check: Check) -> CheckRecord:
+        return cls(
+            id=check.id,
+            category=check.category.value,
+            title=check.title,
+            subject=check.subject,
+            status=check.status.value,
+            finding=check.finding,
+            remediation=check.remediation or None,
+            policy=dict(check.policy) if check.policy is not None else None,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
 
 
-def check_record(check: Check) -> dict[str, Any]:
-    """One check in the JSON contract."""
-    return {
-        "id": check.id,
-        "category": check.category.value,
-        "title": check.title,
-        "subject": check.subject,
-        "status": check.status.value,
-        "finding": check.finding,
-        "remediation": check.remediation or None,
-        "policy": dict(check.policy) if check.policy is not None else None,
-    }
+@dataclass(frozen=True)
+class DoctorTargetRecord:
+    """The checks of one target (`name` None: this machine's)."""
+
+    name: str | None
+    status: str
+    missing_policy: dict[str, Any] | None
+    checks: list[CheckRecord]
+
+    @classmethod
+    def of(cls, group: TargetReport) -> DoctorTargetRecord:
+        checks = [CheckRecord.of(check) for check in group.checks]
+        return cls(group.name, group.status.value, group.missing_policy(), checks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "checks": [check.to_json() for check in self.checks]}
 
 
-def report_document(report: Report) -> dict[str, Any]:
-    """The whole JSON document: machine checks under `"name": null`, then each target."""
+def doctor_document(report: Report) -> dict[str, Any]:
+    """Machine checks under `"name": null`, then each target."""
     return {
         "version": JSON_VERSION,
         "status": report.status.value,
         "counts": report.counts(),
-        "targets": [
-            {
-                "name": group.name,
-                "status": group.status.value,
-                "missing_policy": group.missing_policy(),
-                "checks": [check_record(check) for check in group.checks],
-            }
-            for group in report.by_target()
-        ],
+        "targets": [DoctorTargetRecord.of(group).to_json() for group in report.by_target()],
     }
 
 
