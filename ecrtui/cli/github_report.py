@@ -13,8 +13,7 @@ from ecrtui.core.github import (
     STATE_WRITERS,
     append_file_commands,
     command,
-    password_output,
-    username_output,
+    credential_outputs,
 )
 from ecrtui.core.models import LoginResult
 
@@ -35,8 +34,7 @@ def _outputs(results: Sequence[LoginResult], mask: bool, out: TextIO) -> list[tu
             continue
         if mask:
             out.write(command("add-mask", result.token.password) + "\n")
-        outputs.append((username_output(result.token.host), result.token.username))
-        outputs.append((password_output(result.token.host), result.token.password))
+        outputs += credential_outputs(result.token.host, result.token.username, result.token.password)
     if not mask and any(r.ok for r in results):
         out.write(command("warning", UNMASKED_WARNING) + "\n")
     return outputs

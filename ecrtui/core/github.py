@@ -77,12 +77,11 @@ def command(name: str, message: str) -> str:
     return f"::{name}::{escape_data(message)}"
 
 
-def username_output(host: str) -> str:
-    return f"docker_username_{output_suffix(host)}"
-
-
-def password_output(host: str) -> str:
-    return f"docker_password_{output_suffix(host)}"
+def credential_outputs(host: str, username: str, password: str) -> list[tuple[str, str]]:
+    """The step outputs of one registry's credentials, named as the upstream Action names
+    them: `docker_username_<suffix>` and `docker_password_<suffix>`."""
+    suffix = output_suffix(host)
+    return [(f"docker_username_{suffix}", username), (f"docker_password_{suffix}", password)]
 
 
 def file_commands(pairs: Iterable[tuple[str, str]]) -> str:
