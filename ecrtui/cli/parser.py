@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from ecrtui import __version__
 from ecrtui.cli.commands import COMMANDS, command_module
@@ -25,7 +25,7 @@ Three ways in:
 class _Parser(argparse.ArgumentParser):
     """argparse, with errors raised instead of printed so main() renders them once."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise argparse.ArgumentError(None, message)
 
 
