@@ -9,8 +9,9 @@ import shlex
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from ecrtui.cli.args import COMMANDS
+from ecrtui.cli.commands import COMMANDS
 from ecrtui.pipes import quiet_on_closed_pipe
 
 USAGE = 2
@@ -24,12 +25,15 @@ NO_TERMINAL_DEMO = (
 )
 
 
+Mode = Literal["app", "demo", "demo-headless", "headless", "help", "usage"]
+
+
 @dataclass(frozen=True)
 class Launch:
     """What to run: `app`, `demo`, `demo-headless`, `headless` (with `args` for the
     headless parser), `help`, or `usage` (print `message`, exit 2)."""
 
-    mode: str
+    mode: Mode
     args: tuple[str, ...] = ()
     config: str | None = None
     message: str = ""
@@ -42,25 +46,37 @@ def interpret(raw: Sequence[str]) -> Launch:
     args = list(raw)
     command_at = next((i for i, arg in enumerate(args) if arg in COMMANDS), None)
     if command_at is not None:
-        before = [a for a in args[:command_at] if a != "--headless"]
-        if "--demo" in before:
-            return Launch("usage", message="--demo takes no command: run `ecrtui --demo` or `ecrtui --demo --headless`")
-        return Launch("headless", (args[command_at], *before, *args[command_at + 1 :]))
+        return _command(args, command_at)
     if "-h" in args or "--help" in args:
         return Launch("help")
     if "--version" in args:
         return Launch("headless", ("--version",))
     if "--demo" in args:
-        rest = [a for a in args if a != "--demo"]
-        if rest == ["--headless"]:
-            return Launch("demo-headless")
-        if not rest:
-            return Launch("demo")
-        return Launch(
-            "usage", message=f"--demo takes no other options (got {shlex.join(rest)}); try `ecrtui --demo --headless`"
-        )
+        return _demo([a for a in args if a != "--demo"])
     if "--headless" in args:
         return Launch("headless", ("login", *(a for a in args if a != "--headless")))
+    return _without_command(args)
+
+
+def _command(args: list[str], at: int) -> Launch:
+    before = [a for a in args[:at] if a != "--headless"]
+    if "--demo" in before:
+        return Launch("usage", message="--demo takes no command: run `ecrtui --demo` or `ecrtui --demo --headless`")
+    return Launch("headless", (args[at], *before, *args[at + 1 :]))
+
+
+def _demo(rest: list[str]) -> Launch:
+    if rest == ["--headless"]:
+        return Launch("demo-headless")
+    if not rest:
+        return Launch("demo")
+    return Launch(
+        "usage", message=f"--demo takes no other options (got {shlex.join(rest)}); try `ecrtui --demo --headless`"
+    )
+
+
+def _without_command(args: list[str]) -> Launch:
+    """No command, no mode flag: the app (perhaps on another profiles file), or a hint."""
     if not args:
         return Launch("app")
     config = _only_config(args)
@@ -116,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _print(launch: Launch) -> int:
     """Run a command that prints."""
     if launch.mode == "help":
-        from ecrtui.cli.args import build_parser
+        from ecrtui.cli.parser import build_parser
 
         build_parser().print_help(sys.stdout)
         return 0

@@ -63,7 +63,7 @@ def test_building_the_parser_never_loads_textual() -> None:
     """`ecrtui login --help` builds every subcommand, including modules registered later."""
     code = (
         "import json, sys\n"
-        "from ecrtui.cli.args import build_parser\n"
+        "from ecrtui.cli.parser import build_parser\n"
         "build_parser()\n"
         "print(json.dumps('textual' in sys.modules))\n"
     )

@@ -39,3 +39,22 @@ def test_each_source_of_credentials_is_named(env: Env) -> None:
     )
     [record] = document["registries"]
     assert record["credentials_in"] == ["docker"] and record["written_to"] == ["docker"]
+
+
+def test_a_cached_host_no_plan_names_is_listed_in_text_and_json(env: Env) -> None:
+    """A host in the token cache that the selection does not name still gets its row (the
+    text table broke on it: such a record has no `credentials_in`)."""
+    from helper_support import use_file_keyring
+
+    use_file_keyring(env)
+    login = run_cli(env, "login", "--region", "us-east-1", "--registries", "123456789012")
+    assert login.returncode == 0, login.stderr
+    other = ("status", "--region", "us-east-1", "--registries", "444444444444")
+    text = run_cli(env, *other)
+    assert text.returncode == 0, text.stderr
+    [row] = [line for line in text.stdout.splitlines() if line.startswith(HOST)]
+    assert row.split()[1:5] == ["default", "-", "us-east-1", "-"], row  # its target; files are not read for it
+    assert row.endswith("expired 2015-01-01 00:00 UTC"), row  # moto's expiry, from the cache
+    records = json.loads(run_cli(env, *other, "--output", "json").stdout)["registries"]
+    [unplanned] = [r for r in records if r["registry"] == HOST]
+    assert unplanned["cached"] is True and "credentials_in" not in unplanned

@@ -14,6 +14,7 @@ from typing import Any
 
 from ecrtui.core.aws_errors import SSO_EXPIRED
 from ecrtui.core.models import LoginResult, Registry
+from ecrtui.core.usecases.summary import login_summary
 
 
 class RowStatus(str, Enum):
@@ -357,9 +358,4 @@ SORT_KEYS: dict[str, Callable[[RegistryRow], Any]] = {
 
 def batch_summary(results: Sequence[LoginResult]) -> str:
     """`7 logged in, 1 failed` (the notification after each batch)."""
-    ok = sum(1 for result in results if result.ok)
-    failed = len(results) - ok
-    parts = [f"{ok} logged in"] if ok or not failed else []
-    if failed:
-        parts.append(f"{failed} failed")
-    return ", ".join(parts)
+    return login_summary(results, zeros=False)

@@ -6,9 +6,7 @@ tests can drive the same calls the app makes.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import datetime as dt
 import json
 import os
 import subprocess
@@ -16,21 +14,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecrtui.core import written
 from ecrtui.core.addresses import RegistryType
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles
-from ecrtui.core.cache.entry import CacheEntry, identity_key
-from ecrtui.core.cache.errors import CacheUnavailable
-from ecrtui.core.cache.login_cache import LoginCache
-from ecrtui.core.cache.store import open_cache
 from ecrtui.core.diagnose import Check, DoctorPlan, TargetReport, run_doctor
-from ecrtui.core.engine import LoginEngine, logout
 from ecrtui.core.errors import EcrtuiError
-from ecrtui.core.models import WRITER_NAMES, LoginEvent, LoginResult, Registry, Target
+from ecrtui.core.models import LoginEvent, LoginResult, Registry, Target
 from ecrtui.core.plan import plan_registries
 from ecrtui.core.profiles_file import Defaults, load_profiles
-from ecrtui.core.writers import make_writers
+from ecrtui.core.usecases.doctor_settings import doctor_settings
+from ecrtui.core.usecases.login import login
+from ecrtui.core.usecases.logout import DEFAULT_WRITERS, logout
+from ecrtui.core.usecases.status import registry_status
 from ecrtui.tui.rows import CachedState, RegistryRow, row_key
 
 PUBLIC_TARGET_NAME = "ecr-public"
@@ -153,52 +148,22 @@ class Services:
         )
 
     def cached_state(self, registries: Sequence[Registry]) -> tuple[dict[str, CachedState], EcrtuiError | None]:
-        """What is known without a network call, per row key: the keyring cache's expiry
-        of each registry's token and the credential files that hold its host. A keyring
-        that cannot be used is returned as the problem, beside what the files say."""
-        writers_by_name = {w.name: w for w in make_writers(WRITER_NAMES, self.environ)}
-        expiries: dict[str, CacheEntry] = {}
-        problem: EcrtuiError | None = None
-        if self.defaults.uses_keyring:
-            try:
-                expiries = self._cached_entries(registries)
-            except CacheUnavailable as error:
-                problem = error
+        """What is known without a network call, per row key (the same answer as `ecrtui
+        status`): the cached token's expiry and the credential files that hold the host.
+        A keyring that cannot be used is returned as the problem, beside what the files say."""
+        report = registry_status(registries, self.defaults, self.environ)
         states: dict[str, CachedState] = {}
-        for registry in registries:
-            key = row_key(registry)
-            entry = expiries.get(key)
-            host = registry.host or (entry.host if entry else None)
-            held = tuple(
-                n for n in registry.writers if host and n in writers_by_name and writers_by_name[n].holds(host)
+        for status in report.statuses:
+            key = row_key(status.planned)
+            if key in states or (status.entry is None and not status.written_to):
+                continue
+            states[key] = CachedState(
+                expires_at=status.expires_at,
+                written_to=status.written_to,
+                host=status.host,
+                account_id=status.entry.account if status.entry else status.registry.account_id,
             )
-            if entry is not None or held:
-                states[key] = CachedState(
-                    expires_at=entry.expires_at if entry else None,
-                    written_to=held,
-                    host=host,
-                    account_id=entry.account if entry else None,
-                )
-        return states, problem
-
-    def _cached_entries(self, registries: Sequence[Registry]) -> dict[str, CacheEntry]:
-        """Each registry's cache entry: by host and identity, or, for the caller's default
-        registry (host unknown until AWS answers), the entry of the same identity and
-        region that an earlier login stored."""
-        cache = open_cache(self.environ)
-        found: dict[str, CacheEntry] = {}
-        hostless = [r for r in registries if r.host is None and r.type is RegistryType.PRIVATE]
-        cached_hosts = list(cache.hosts()) if hostless else []
-        for registry in registries:
-            identity = identity_key(registry.profile, registry.role_arn)
-            if registry.host is not None:
-                entry = cache.get(registry.host, identity)
-            else:
-                entries = (cache.get(host, identity) for host in cached_hosts)
-                entry = next((e for e in entries if e and e.region == registry.region and e.type == "private"), None)
-            if entry is not None:
-                found[row_key(registry)] = entry
-        return found
+        return states, report.cache_problem
 
     # --- login and logout ------------------------------------------------------------
 
@@ -211,45 +176,33 @@ class Services:
         on_event: Callable[[LoginEvent], None],
         on_cache_problem: Callable[[EcrtuiError], None],
     ) -> list[LoginResult]:
-        """Log into `registries` in parallel, caching each token in the keyring. A fresh
-        client factory per batch, so a profile refreshed meanwhile (`aws sso login`) is
-        read again, not remembered."""
-        on_token = None
-        if self.defaults.uses_keyring:
-            margin = dt.timedelta(minutes=self.defaults.refresh_margin_minutes)
-            on_token = LoginCache(lambda: open_cache(self.environ), margin=margin, on_problem=on_cache_problem)
-        engine = LoginEngine(
-            ClientFactory(self.settings()), jobs=self.defaults.jobs, on_event=on_event, on_token=on_token
+        """Log into `registries` in parallel, caching each token in the keyring; the
+        record of written hosts helps a later logout and never fails a login."""
+        outcome = login(
+            registries,
+            self.settings(),
+            self.defaults,
+            jobs=self.defaults.jobs,
+            on_event=on_event,
+            on_cache_problem=on_cache_problem,
         )
-        results = engine.login(registries)
-        with contextlib.suppress(EcrtuiError):  # the record helps a later logout; never fails a login
-            written.note_logins(results, self.environ)
-        return results
+        return outcome.results
 
     def logout(self, rows: Sequence[RegistryRow]) -> tuple[dict[str, str | None], EcrtuiError | None]:
-        """Erase each row's host from its writers and from the token cache (or the
-        credential helper would still serve it). Per row key, None or why not; and a
-        keyring problem, which does not fail the logout of the files."""
+        """Erase each row's host from its writers, the token cache and the record. Per
+        row key, None or why not; and a keyring problem, which does not fail the logout."""
         outcome: dict[str, str | None] = {}
         by_writers: dict[tuple[str, ...], list[RegistryRow]] = {}
         for row in rows:
             if row.host is None:
                 outcome[row.key] = "its host is known only after a login"
             else:
-                by_writers.setdefault(row.registry.writers or ("docker",), []).append(row)
-        for writers, group in by_writers.items():
-            erased = logout([row.host for row in group if row.host], writers, self.environ)
-            for row in group:
-                outcome[row.key] = erased.get(row.host or "")
+                by_writers.setdefault(row.registry.writers or DEFAULT_WRITERS, []).append(row)
         problem: EcrtuiError | None = None
-        hosts = {row.host for row in rows if row.host}
-        if hosts and self.defaults.uses_keyring:
-            try:
-                cache = open_cache(self.environ)
-                for host in sorted(hosts):
-                    cache.erase(host)
-            except CacheUnavailable as error:
-                problem = error
+        for writers, group in by_writers.items():
+            done = logout([row.host for row in group if row.host], writers, self.defaults, self.environ)
+            outcome.update({row.key: done.problems.get(row.host or "") for row in group})
+            problem = problem or done.cache_problem
         return outcome, problem
 
     # --- AWS SSO ---------------------------------------------------------------------
@@ -282,8 +235,7 @@ class Services:
         permissions, local files), then this machine's checks; `on_check` sees each check
         as it is made (from the doctor's threads)."""
         target = self.targets[row.registry.target]
-        # One attempt per call, as `ecrtui doctor` does: a report of what a call saw, fast.
-        settings = AwsSettings(max_attempts=1, timeout=self.defaults.timeout, environ=self.environ)
+        settings = doctor_settings(self.defaults, self.environ)
         report = run_doctor(
             DoctorPlan(targets=(target,), defaults=self.defaults),
             ClientFactory(settings),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual import work
 
+from ecrtui.core.usecases.summary import tally_text
 from ecrtui.tui.app_view import AppView
 from ecrtui.tui.messages import LogoutFinished
 from ecrtui.tui.rows import RegistryRow, RowStatus
@@ -23,7 +24,7 @@ class LogoutFlow(AppView):
                 self._render_row(row)
         problems = [p for p in message.outcome.values() if p]
         done = len(message.outcome) - len(problems)
-        text = f"{done} logged out" + (f", {len(problems)} failed" if problems else "")
+        text = tally_text(done, len(problems), done_word="logged out", zeros=False)
         self.notify(text, title="Logout", severity="warning" if problems else "information")
         if message.cache_problem is not None:
             self._warn_cache(message.cache_problem, "cached tokens not erased")

@@ -9,23 +9,21 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
 from typing import Any, TextIO
 
-from ecrtui.cli.args import _seconds, _selection_options
-from ecrtui.cli.commands import _registry_type, _split_writers
 from ecrtui.cli.exit_codes import ExitCode
-from ecrtui.core.aws import AwsSettings, ClientFactory
+from ecrtui.cli.options import OutputFormat, add_http_proxy, registry_type, seconds, selection_options, writer_names
+from ecrtui.cli.records import JSON_VERSION, write_document
+from ecrtui.cli.request import output_format
+from ecrtui.core.aws import ClientFactory
 from ecrtui.core.diagnose import Check, CheckStatus, Report, TargetReport, plan_doctor, run_doctor
 from ecrtui.core.errors import ConfigError
-from ecrtui.core.github import command, is_github_actions
+from ecrtui.core.github import command
 from ecrtui.core.plan import Selection
 from ecrtui.core.profiles_file import ProfilesFile, load_profiles
 from ecrtui.core.proxy import check_proxy_url
-
-JSON_VERSION = 1
-# One attempt per call: the doctor reports what a call saw; retries would hide throttling
-# and make an unreachable endpoint cost minutes.
-DOCTOR_MAX_ATTEMPTS = 1
+from ecrtui.core.usecases.doctor_settings import doctor_settings
 
 _SYMBOLS = {CheckStatus.OK: "✓", CheckStatus.WARN: "!", CheckStatus.FAIL: "✗", CheckStatus.SKIP: "-"}
 _ASCII_SYMBOLS = {CheckStatus.OK: "+", CheckStatus.WARN: "!", CheckStatus.FAIL: "x", CheckStatus.SKIP: "-"}
@@ -33,7 +31,7 @@ _LABELS = {CheckStatus.OK: "ok", CheckStatus.WARN: "warn", CheckStatus.FAIL: "FA
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    _selection_options(parser)
+    selection_options(parser)
     group = parser.add_argument_group("what to examine")
     group.add_argument(
         "--repository",
@@ -42,84 +40,106 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="a repository to check pull and push permissions on (repeatable; added to each target's repositories)",
     )
-    group.add_argument("--http-proxy", metavar="URL", help="proxy for the AWS calls (wins over HTTPS_PROXY/HTTP_PROXY)")
+    add_http_proxy(group)
     group.add_argument(
         "--timeout",
         metavar="SECONDS",
-        type=_seconds,
+        type=seconds,
         help="per AWS call and probe, and the bound on resolving credentials (default 10)",
     )
 
 
+def _profiles(args: argparse.Namespace, environ: dict[str, str]) -> tuple[ProfilesFile, ConfigError | None]:
+    """The profiles file; a broken one is a finding, not bad usage."""
+    try:
+        return load_profiles(args.config, environ), None
+    except ConfigError as error:
+        return ProfilesFile(), error
+
+
 def run(args: argparse.Namespace) -> ExitCode:
     environ = dict(os.environ)
-    output = args.output or ("github" if is_github_actions(environ) else "text")
-    registry_type = _registry_type(args.registry_type)
+    output = output_format(args, environ)
+    kind = registry_type(args.registry_type)
     proxy = check_proxy_url(args.http_proxy) if args.http_proxy else None
-    profiles_error: ConfigError | None = None
-    try:
-        profiles = load_profiles(args.config, environ)
-    except ConfigError as error:  # a broken profiles file is a finding, not bad usage
-        profiles, profiles_error = ProfilesFile(), error
+    profiles, profiles_error = _profiles(args, environ)
     selection = Selection(
         target_names=tuple(args.target),
         all_targets=args.all,
         profile=args.profile,
         region=args.region,
         registries=args.registries,
-        registry_type=registry_type,
-        writers=_split_writers(args.writer),
+        registry_type=kind,
+        writers=writer_names(args.writer),
     )
     plan = plan_doctor(profiles, selection, tuple(args.repository), profiles_error=profiles_error)
-    settings = AwsSettings(
-        max_attempts=DOCTOR_MAX_ATTEMPTS,
-        timeout=args.timeout or profiles.defaults.timeout,
-        http_proxy=proxy,
-        environ=environ,
-    )
+    settings = doctor_settings(profiles.defaults, environ, timeout=args.timeout, http_proxy=proxy)
     report = run_doctor(plan, ClientFactory(settings))
-    if output == "json":
-        json.dump(report_document(report), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+    if output is OutputFormat.JSON:
+        write_document(doctor_document(report), sys.stdout)
     else:
         render_text(report, sys.stdout)
-        if output == "github":
+        if output is OutputFormat.GITHUB:
             render_annotations(report, sys.stdout)
     return ExitCode.FAILED if report.failed else ExitCode.OK
 
 
-# --- JSON -----------------------------------------------------------------------------------------
+# --- JSON --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CheckRecord:
+    """One check of `ecrtui doctor`; `id` is a stable contract."""
+
+    id: str
+    category: str
+    title: str
+    subject: str | None
+    status: str
+    finding: str
+    remediation: str | None
+    policy: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, check: Check) -> CheckRecord:
+        return cls(
+            id=check.id,
+            category=check.category.value,
+            title=check.title,
+            subject=check.subject,
+            status=check.status.value,
+            finding=check.finding,
+            remediation=check.remediation or None,
+            policy=dict(check.policy) if check.policy is not None else None,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
 
 
-def check_record(check: Check) -> dict[str, Any]:
-    """One check in the JSON contract."""
-    return {
-        "id": check.id,
-        "category": check.category.value,
-        "title": check.title,
-        "subject": check.subject,
-        "status": check.status.value,
-        "finding": check.finding,
-        "remediation": check.remediation or None,
-        "policy": dict(check.policy) if check.policy is not None else None,
-    }
+@dataclass(frozen=True)
+class DoctorTargetRecord:
+    """The checks of one target (`name` None: this machine's)."""
+
+    name: str | None
+    status: str
+    missing_policy: dict[str, Any] | None
+    checks: list[CheckRecord]
+
+    @classmethod
+    def of(cls, group: TargetReport) -> DoctorTargetRecord:
+        checks = [CheckRecord.of(check) for check in group.checks]
+        return cls(group.name, group.status.value, group.missing_policy(), checks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "checks": [check.to_json() for check in self.checks]}
 
 
-def report_document(report: Report) -> dict[str, Any]:
-    """The whole JSON document: machine checks under `"name": null`, then each target."""
+def doctor_document(report: Report) -> dict[str, Any]:
+    """Machine checks under `"name": null`, then each target."""
     return {
         "version": JSON_VERSION,
         "status": report.status.value,
         "counts": report.counts(),
-        "targets": [
-            {
-                "name": group.name,
-                "status": group.status.value,
-                "missing_policy": group.missing_policy(),
-                "checks": [check_record(check) for check in group.checks],
-            }
-            for group in report.by_target()
-        ],
+        "targets": [DoctorTargetRecord.of(group).to_json() for group in report.by_target()],
     }
 
 
