@@ -1,0 +1,48 @@
+"""Keyring fixtures for the token-cache and credential-helper tests (registered by
+tests/conftest.py): gnome-keyring's Secret Service on a private D-Bus session, unlocked,
+locked or wedged. Plain helpers are in credential_helper.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support.secret_service import SecretServiceSession
+from support.standins import require_binary
+
+
+def start_secret_service(home: Path, mode: str) -> SecretServiceSession:
+    require_binary("dbus-daemon")
+    require_binary("gnome-keyring-daemon")
+    return SecretServiceSession(home, mode=mode).start()
+
+
+@pytest.fixture
+def secret_service(tmp_path: Path) -> Iterator[SecretServiceSession]:
+    """A real, unlocked Secret Service; its keyring files live in their own HOME."""
+    session = start_secret_service(tmp_path / "keyring-home", "unlocked")
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+@pytest.fixture
+def locked_secret_service(tmp_path: Path) -> Iterator[SecretServiceSession]:
+    session = start_secret_service(tmp_path / "keyring-home", "locked")
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+@pytest.fixture
+def hanging_secret_service(tmp_path: Path) -> Iterator[SecretServiceSession]:
+    session = start_secret_service(tmp_path / "keyring-home", "hanging")
+    try:
+        yield session
+    finally:
+        session.stop()
