@@ -28,13 +28,14 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 def starts_command(function: F) -> F:
-    """Marks a function that starts the real commands: a test module importing one is `e2e`."""
+    """Marks a function (or a class) that starts the real commands: a test module holding
+    one is `e2e`."""
     function.starts_ecrtui = True  # type: ignore[attr-defined]
     return function
 
 
 def starts_commands(module: object) -> bool:
-    """Whether a test module holds a function marked by `starts_command`."""
+    """Whether a test module holds a function or class marked by `starts_command`."""
     return any(getattr(value, "starts_ecrtui", False) for value in vars(module).values())
 
 
