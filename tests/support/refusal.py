@@ -187,7 +187,8 @@ def assert_one_clear_line(code: int, stdout: str, stderr: str, case: Refusal) ->
         assert not any(line.startswith(FORGED) for line in output.splitlines())
     elif case.code == 2:
         assert stdout == ""  # stdout carries results only
-        assert lines[0].startswith("ecrtui: error: ")
+        assert stderr.startswith("ecrtui: error: ")  # the one line; a hint may follow it
+        assert lines[0].startswith(("ecrtui: error: ", "  hint: ")), lines[0]
     if case.absent:
         assert case.absent not in output
     for line in output.splitlines():  # nothing printed can move the cursor or retitle a terminal
