@@ -35,8 +35,6 @@ from ecrtui.core.models import Registry, Token
 from ecrtui.core.registry import RegistryType
 from ecrtui.core.secret_service import SharedSessionKeyring
 
-pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
-
 NOW = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.timezone.utc)
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 
@@ -258,7 +256,7 @@ def test_secret_service_items_are_what_secret_tool_sees(
 ) -> None:
     """The entries are ordinary Secret Service items of service `ecrtui`, none longer than a
     chunk (what Windows Credential Manager would also accept)."""
-    from conftest import require_binary
+    from support.standins import require_binary
 
     secret_tool = require_binary("secret-tool")
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service.address)

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Env, run_cli
+from support.commands import REPO, run_cli
+from support.environment import Env
 
 from ecrtui.core.config import (
     MAX_FILE_BYTES,

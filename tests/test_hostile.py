@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import Env, run_cli
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from support.commands import run_cli
+from support.environment import Env
 from support.refusal import FORGED
 
 from ecrtui.core.config import load_profiles_file
@@ -96,7 +97,7 @@ def test_a_password_with_line_breaks_cannot_forge_outputs(env: Env, ecr_public: 
         mask
         == "::add-mask::pw%0Aregistry=evil.example.com%0Aghadelimiter_00000000-0000-0000-0000-000000000000%0A::error::forged"
     )
-    from test_github_mode import parse_file_commands
+    from support.github_files import parse_file_commands
 
     outputs = dict(parse_file_commands(output_file.read_text()))
     assert set(outputs) == {"registry", "docker_username_public_ecr_aws", "docker_password_public_ecr_aws"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import Env, run_cli
-from helper_support import HOST
+from support.commands import run_cli
+from support.credential_helper import HOST
+from support.environment import Env
 
 
 def status_cell(env: Env) -> str:
