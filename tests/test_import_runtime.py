@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from support.commands import OUTSIDE, cli_command, cli_python, run_cli, starts_command
+from support.commands import OUTSIDE, cli_python, run_cli
 from support.credential_helper import HOST, use_ecr_standin, use_secret_service
 from support.environment import Env
 from support.secret_service import SecretServiceSession
@@ -32,19 +32,9 @@ def top_level(modules: set[str]) -> set[str]:
     return {name.split(".")[0] for name in modules}
 
 
-@starts_command
 def loaded(env: Env, program: str, *args: str, stdin: str = "") -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Run the installed command under `-X importtime`; its result and the modules it loaded."""
-    completed = subprocess.run(
-        [*cli_command(program, "-X", "importtime"), *args],
-        env=env.vars,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=OUTSIDE,
-    )
+    completed = run_cli(env, *args, stdin=stdin, program=program, python_flags=("-X", "importtime"))
     assert "Traceback" not in completed.stderr, completed.stderr
     return completed, imported(completed.stderr)
 

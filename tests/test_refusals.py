@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from support.environment import Env
 from support.refusal import Refusal, assert_refused
-from support.refusal_hostile import HOSTILE
+from support.refusal_hostile import HOSTILE_INPUT
+from support.refusal_hostile_files import HOSTILE_FILES
 from support.refusal_mistakes import MISTAKES
 
 from ecrtui.standins.ecr_public import EcrPublicStandin
@@ -18,6 +19,7 @@ def prefixed(prefix: str, params: list) -> list:  # type: ignore[type-arg]
     return [pytest.param(*param.values, id=f"{prefix}-{param.id}") for param in params]
 
 
+HOSTILE = HOSTILE_INPUT + HOSTILE_FILES
 CASES = prefixed("mistake", MISTAKES) + prefixed("hostile", HOSTILE)
 
 

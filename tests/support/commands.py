@@ -70,11 +70,13 @@ def run_cli(
     program: str = "ecrtui",
     cwd: Path | None = None,
     umask: int = -1,
+    python_flags: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real command (`ecrtui`, or the helper) in a subprocess (see cli_command)."""
+    """Run the real command (`ecrtui`, or the helper) in a subprocess (see cli_command;
+    `python_flags` such as `("-X", "importtime")` go to its interpreter)."""
     variables = env.vars if isinstance(env, Env) else env
     completed = subprocess.run(
-        [*cli_command(program), *args],
+        [*cli_command(program, *python_flags), *args],
         env=variables,
         input=stdin,
         capture_output=True,

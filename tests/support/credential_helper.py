@@ -14,8 +14,7 @@ import urllib.request
 
 from ecrtui.core.cache import TokenCache
 from ecrtui.standins.ecr_public import EcrPublicStandin
-from support import hygiene
-from support.commands import OUTSIDE, cli_bin, cli_command, starts_command
+from support.commands import cli_bin, run_cli, starts_command
 from support.environment import Env
 from support.secret_service import SecretServiceSession
 
@@ -72,21 +71,10 @@ def file_cache(env: Env) -> TokenCache:
 @starts_command
 def helper(env: Env, action: str, stdin: str = "", *python_flags: str) -> subprocess.CompletedProcess[str]:
     """Run `docker-credential-ecrtui ACTION` as docker does (python flags such as
-    `-X importtime` go before `-m`)."""
-    completed = subprocess.run(
-        [*cli_command("docker-credential-ecrtui", *python_flags), action],
-        env=env.vars,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=OUTSIDE,
-    )
-    # Scanned for leaked secrets at the end of the session, like every ecrtui run (only a
-    # successful get's stdout may hold one: that is the protocol).
-    hygiene.record("docker-credential-ecrtui", [action], completed.stdout, completed.stderr, env.home)
-    return completed
+    `-X importtime` go to its interpreter). Its output is scanned for leaked secrets at the
+    end of the session like every run's (only a successful get's stdout may hold one: that
+    is the protocol)."""
+    return run_cli(env, action, stdin=stdin, program="docker-credential-ecrtui", python_flags=python_flags)
 
 
 def helper_log(env: Env) -> str:

@@ -20,29 +20,26 @@ def start_secret_service(home: Path, mode: str) -> SecretServiceSession:
     return SecretServiceSession(home, mode=mode).start()
 
 
-@pytest.fixture
-def secret_service(tmp_path: Path) -> Iterator[SecretServiceSession]:
-    """A real, unlocked Secret Service; its keyring files live in their own HOME."""
-    session = start_secret_service(tmp_path / "keyring-home", "unlocked")
+def running_secret_service(tmp_path: Path, mode: str) -> Iterator[SecretServiceSession]:
+    """A Secret Service in `mode` for a fixture's duration; its keyring files in their own HOME."""
+    session = start_secret_service(tmp_path / "keyring-home", mode)
     try:
         yield session
     finally:
         session.stop()
+
+
+@pytest.fixture
+def secret_service(tmp_path: Path) -> Iterator[SecretServiceSession]:
+    """A real, unlocked Secret Service."""
+    yield from running_secret_service(tmp_path, "unlocked")
 
 
 @pytest.fixture
 def locked_secret_service(tmp_path: Path) -> Iterator[SecretServiceSession]:
-    session = start_secret_service(tmp_path / "keyring-home", "locked")
-    try:
-        yield session
-    finally:
-        session.stop()
+    yield from running_secret_service(tmp_path, "locked")
 
 
 @pytest.fixture
 def hanging_secret_service(tmp_path: Path) -> Iterator[SecretServiceSession]:
-    session = start_secret_service(tmp_path / "keyring-home", "hanging")
-    try:
-        yield session
-    finally:
-        session.stop()
+    yield from running_secret_service(tmp_path, "hanging")
