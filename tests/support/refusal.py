@@ -1,5 +1,5 @@
 """The refusal harness: bad and hostile input through the real `ecrtui` command, one case
-table entry each (support/refusal_mistakes.py, support/refusal_hostile.py) and one runner,
+table entry each (refusal_mistakes.py, refusal_hostile.py, refusal_hostile_files.py) and one runner,
 `assert_refused`, used by tests/test_refusals.py.
 
 Every case must end with its exit code (2: nothing tried; 1: the login ran and the file it
