@@ -40,6 +40,7 @@ lint: setup
 	.venv/bin/ruff check ecrtui tests benchmarks
 	.venv/bin/ruff format --check ecrtui tests benchmarks
 	.venv/bin/mypy ecrtui
+	.venv/bin/lint-imports
 
 bench:
 	@./scripts/setup.sh bench

@@ -16,7 +16,7 @@ case "$mode" in
   *) echo "usage: scripts/setup.sh [demo|test|bench]" >&2; exit 2 ;;
 esac
 
-# Every binary a test asks for (tests/conftest.py require_binary), and its package.
+# Every binary a test asks for (require_binary in tests/support/standins.py), and its package.
 APT_PACKAGES=(docker-registry skopeo podman buildah tinyproxy gnome-keyring dbus-x11 apache2-utils
               libsecret-tools tmux golang-docker-credential-helpers pass gnupg docker.io)
 BINARIES=(docker-registry skopeo podman buildah tinyproxy gnome-keyring-daemon dbus-daemon dbus-run-session

@@ -21,8 +21,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Env
-from test_action_yml import HOST, SimulatedRunner, password_in
+from support.action_runner import HOST, SimulatedRunner, password_in
+from support.commands import REPO
+from support.environment import Env
 
 DIST = REPO / "action" / "dist"
 BUILD = REPO / "scripts" / "build_action_bundle.py"
@@ -146,7 +147,7 @@ def python_310() -> str:
 
 @pytest.fixture
 def runner(env: Env, tmp_path: Path) -> SimulatedRunner:
-    from conftest import require_binary
+    from support.standins import require_binary
 
     folder = tmp_path / "runner"
     folder.mkdir()
@@ -298,7 +299,7 @@ def test_parity_with_the_upstream_action(env: Env, tmp_path: Path) -> None:
     runner runs them with the same inputs: the same outputs, masks and `registries` state,
     and the post steps log out of the same hosts. The upstream shells out to `docker`: a
     recording one is first on PATH."""
-    from test_github_mode import parse_file_commands, step_environment
+    from support.github_files import parse_file_commands, step_environment
 
     if not (UPSTREAM / "dist" / "index.js").is_file():
         pytest.skip(f"the upstream Action's release is not in {UPSTREAM} (set ECRTUI_UPSTREAM_ACTION)")

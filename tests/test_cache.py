@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Env
-from helper_support import use_secret_service
 from hypothesis import given
 from hypothesis import strategies as st
+from support.credential_helper import use_secret_service
 from support.doctor import doctor_cli, json_checks
+from support.environment import Env
 from support.gnome_keyring import SecretServiceSession
 
 from ecrtui.core.addresses import RegistryType
@@ -29,8 +29,6 @@ from ecrtui.core.cache.login_cache import LoginCache
 from ecrtui.core.cache.shared_session_keyring import SharedSessionKeyring
 from ecrtui.core.cache.store import CHUNK_SIZE, SERVICE, TokenCache, open_cache, open_fast_reader, split_value
 from ecrtui.core.models import Registry, Token
-
-pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 
 NOW = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.timezone.utc)
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
@@ -253,7 +251,7 @@ def test_secret_service_items_are_what_secret_tool_sees(
 ) -> None:
     """The entries are ordinary Secret Service items of service `ecrtui`, none longer than a
     chunk (what Windows Credential Manager would also accept)."""
-    from conftest import require_binary
+    from support.standins import require_binary
 
     secret_tool = require_binary("secret-tool")
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service.address)

@@ -33,9 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Env, RealRegistry, require_binary, run_cli
-from helper_support import use_ecr_standin, use_file_keyring
+from support.commands import run_cli
+from support.credential_helper import use_ecr_standin, use_file_keyring
+from support.environment import Env
 from support.oci import write_oci_layout
+from support.standins import RealRegistry, require_binary
 
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.demo.standins.ports import free_port

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import OUTSIDE, REPO, Env, cli_command
 from support import hygiene
-from test_github_mode import parse_file_commands
+from support.commands import OUTSIDE, REPO, cli_command
+from support.environment import Env
+from support.github_files import parse_file_commands
 
 WRITERS = "docker,podman,helm"
 REGION = "us-east-1"

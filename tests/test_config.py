@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Env, run_cli
+from support.commands import REPO, run_cli
+from support.environment import Env
 
 from ecrtui.core.addresses import RegistrySpec, RegistryType
 from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles, region_for

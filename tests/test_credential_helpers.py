@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Env, run_cli
+from support.commands import run_cli
+from support.environment import Env
 
 A, B, C = "111111111111", "222222222222", "333333333333"
 

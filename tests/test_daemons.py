@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import free_port
 from support.daemons import Daemon, DaemonFailed
+
+from ecrtui.demo.standins.ports import free_port
 
 
 def test_a_daemon_that_exits_fails_with_its_output_and_exit_code(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from conftest import OUTSIDE, cli_command
+from support.commands import OUTSIDE, cli_command
 
 
 def test_headless_demo_logs_in_caches_and_logs_out(tmp_path: object) -> None:

@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from support.commands import REPO
 
 # The releases with an advisory known for what ecrtui uses of the package: [from, to).
 ADVISORIES: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {

@@ -9,14 +9,14 @@ import json
 import subprocess
 import sys
 
-from conftest import Env, run_cli, set_standin_mode
-from sso_support import calls, control, sign_in
+from support.commands import run_cli
+from support.environment import Env
+from support.sso import calls, control, sign_in
+from support.standins import set_standin_mode
 
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.demo.standins.identity_center import IdentityCenterStandin
 from ecrtui.demo.standins.identity_center_state import organisation
-
-pytest_plugins = ["sso_fixtures"]
 
 USER_FILE = """\
 # my registries: keep this comment
@@ -220,7 +220,7 @@ def test_sso_target_keys_are_validated_with_file_and_line(sso_env: Env) -> None:
 
 
 def test_parallel_logins_renew_an_expired_sign_in_once(sso_env: Env, identity_center: IdentityCenterStandin) -> None:
-    from sso_support import token_file
+    from support.sso import token_file
 
     signed_in(sso_env, identity_center)
     profiles = sso_env.home / "t.yaml"

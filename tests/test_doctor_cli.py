@@ -9,8 +9,10 @@ import json
 from typing import Any
 
 import pytest
-from conftest import Env, run_cli, set_standin_mode
+from support.commands import run_cli
 from support.doctor import doctor_cli, json_checks
+from support.environment import Env
+from support.standins import set_standin_mode
 
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 

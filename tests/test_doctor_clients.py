@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Env, run_cli
-from helper_support import HOST, helper, set_mode, use_ecr_standin, use_file_keyring
+from support.commands import run_cli
+from support.credential_helper import HOST, helper, set_mode, use_ecr_standin, use_file_keyring
 from support.doctor import doctor_cli, json_checks
+from support.environment import Env
 
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 

@@ -4,8 +4,8 @@ warned) check with a remediation, and one run lists them all."""
 
 from __future__ import annotations
 
-from conftest import Env
 from support.doctor import doctor_cli, json_checks
+from support.environment import Env
 
 PROFILES = """\
 version: 1

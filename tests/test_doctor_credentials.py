@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Env
 from support.doctor import doctor_cli, doctor_in_process, isolated_environ, json_checks, one
+from support.environment import Env
 
 from ecrtui.core.diagnose import CheckStatus
 from ecrtui.core.models import Target

@@ -12,8 +12,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from conftest import Env, RealRegistry, free_port
 from support.doctor import doctor_cli, json_checks
+from support.environment import Env
+from support.standins import RealRegistry
+
+from ecrtui.demo.standins.ports import free_port
 
 
 def _auth(password: str) -> dict[str, str]:

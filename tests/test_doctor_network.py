@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Env, Tinyproxy, free_port, run_cli
+from support.commands import run_cli
 from support.doctor import doctor_cli, doctor_in_process, isolated_environ, json_checks, one
+from support.environment import Env
+from support.standins import Tinyproxy
 
 from ecrtui.core.diagnose import CheckStatus
 from ecrtui.core.models import Target
+from ecrtui.demo.standins.ports import free_port
 
 
 def test_the_proxy_in_use_is_named_and_used(env: Env, tinyproxy: Tinyproxy) -> None:

@@ -24,7 +24,6 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import free_port
 from support.daemons import Daemon
 from support.doctor import checks, doctor_in_process, failed, isolated_environ, one
 
@@ -32,6 +31,7 @@ from ecrtui.core.addresses import RegistrySpec, RegistryType
 from ecrtui.core.diagnose import CheckStatus, Report
 from ecrtui.core.models import Target
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ports import free_port
 
 REPOSITORY = "team/app"
 ACCOUNT = "123456789012"
@@ -261,7 +261,7 @@ def test_cross_account_repository_says_the_other_account_must_grant_the_role(
 def test_real_access_denied_exception_is_classified_with_its_policy(
     ecr_public: EcrPublicStandin, moto: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from conftest import set_standin_mode
+    from support.standins import set_standin_mode
 
     set_standin_mode(ecr_public, "denied")
     environ = isolated_environ(
@@ -282,7 +282,7 @@ def test_real_access_denied_exception_is_classified_with_its_policy(
 def test_public_login_denied_proposes_both_actions_of_the_readme(
     ecr_public: EcrPublicStandin, moto: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from conftest import set_standin_mode
+    from support.standins import set_standin_mode
 
     set_standin_mode(ecr_public, "denied")
     environ = isolated_environ(

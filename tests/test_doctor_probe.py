@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import Env
 from support import hygiene
 from support.doctor import doctor_cli, json_checks
+from support.environment import Env
 
 PASSWORD = "doctor-probe-secret-pw"
 

@@ -27,8 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import OUTSIDE, REPO, Env, cli_command, free_port, run_cli
+from support.commands import OUTSIDE, REPO, cli_command, run_cli
+from support.environment import Env
 from support.faultproxy import Fault, FaultProxy
+
+from ecrtui.demo.standins.ports import free_port
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
 BROKEN = "us-west-2"  # the region whose calls the proxy breaks

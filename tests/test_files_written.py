@@ -11,9 +11,10 @@ import stat
 import subprocess
 from pathlib import Path
 
-from conftest import REPO, Env, run_cli
-from helper_support import FILE_BACKEND, HOST
+from support.commands import REPO, run_cli
+from support.credential_helper import FILE_BACKEND, HOST
 from support.doctor import json_checks
+from support.environment import Env
 
 SECURITY = (REPO / "SECURITY.md").read_text()
 seen: dict[Path, int] = {}

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Env, run_cli
-from test_tui_terminal import Terminal, open_terminal, row
+from support.commands import REPO, run_cli
+from support.environment import Env
+from support.terminal import Terminal, open_terminal, row
 
 from ecrtui.tui.crash import scrub
 

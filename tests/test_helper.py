@@ -12,8 +12,9 @@ import os
 import stat
 import time
 
-from conftest import Env, run_cli
-from helper_support import (
+from support.cached_tokens import prime, served
+from support.commands import run_cli
+from support.credential_helper import (
     HOST,
     NO_BACKEND,
     file_cache,
@@ -25,44 +26,16 @@ from helper_support import (
     use_file_keyring,
     use_secret_service,
 )
+from support.environment import Env
 from support.gnome_keyring import SecretServiceSession
 
-from ecrtui.core.cache.entry import CacheEntry, identity_key
-from ecrtui.core.clock import utc_now
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.helper import NOT_FOUND
-
-pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 
 
 def login(env: Env, *args: str) -> None:
     result = run_cli(env, "login", "--region", "us-east-1", *args)
     assert result.returncode == 0, result.stderr
-
-
-def prime(env: Env, secret: str, expires_in: dt.timedelta, *, host: str = HOST) -> CacheEntry:
-    """Put an entry in the keyring the helper reads, as an earlier login would have."""
-    now = utc_now()
-    entry = CacheEntry(
-        host=host,
-        username="AWS",
-        secret=secret,
-        expires_at=now + expires_in,
-        refresh_at=now + expires_in - dt.timedelta(minutes=30),
-        stored_at=now - dt.timedelta(hours=12),
-        identity=identity_key(None, None),
-        source="login",
-        account=host.split(".", 1)[0],
-        region="us-east-1",
-        target="default",
-    )
-    file_cache(env).put(entry)
-    return entry
-
-
-def served(result: object) -> dict[str, str]:
-    assert getattr(result, "returncode", None) == 0, (getattr(result, "stdout", ""), getattr(result, "stderr", ""))
-    return json.loads(result.stdout)  # type: ignore[attr-defined, no-any-return]
 
 
 # --- login fills the cache, status reads it ------------------------------------------------

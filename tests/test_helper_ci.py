@@ -8,9 +8,10 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import Env, run_cli
-from helper_support import HOST, file_cache, helper, helper_log, use_ecr_standin, use_file_keyring
-from test_helper import prime, served
+from support.cached_tokens import prime, served
+from support.commands import run_cli
+from support.credential_helper import HOST, file_cache, helper, helper_log, use_ecr_standin, use_file_keyring
+from support.environment import Env
 
 from ecrtui.core.cache.entry import identity_key
 from ecrtui.core.cache.store import SERVICE

@@ -23,12 +23,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import Env, RealRegistry, free_port, require_binary, run_cli, wait_for_port
-from helper_support import helper, use_secret_service
+from support.commands import run_cli
+from support.credential_helper import helper, use_secret_service
+from support.environment import Env
 from support.gnome_keyring import SecretServiceSession
 from support.oci import write_oci_layout
+from support.standins import RealRegistry, require_binary
 
-pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
+from ecrtui.demo.standins.ports import free_port, wait_for_port
 
 TOKEN_TARGET = "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken"
 

@@ -14,13 +14,13 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from conftest import OUTSIDE, Env, cli_command, require_binary
-from helper_fixtures import start_secret_service
-from helper_support import use_secret_service
 from support import hygiene
+from support.commands import OUTSIDE, cli_command
+from support.credential_helper import use_secret_service
+from support.environment import Env
 from support.gnome_keyring import SecretServiceSession
-
-pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
+from support.keyring_fixtures import start_secret_service
+from support.standins import require_binary
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,9 @@ import json
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import OUTSIDE, Env, cli_command
-from helper_support import HOST, file_cache, standin_calls, use_ecr_standin, use_file_keyring
+from support.commands import OUTSIDE, cli_command
+from support.credential_helper import HOST, file_cache, standin_calls, use_ecr_standin, use_file_keyring
+from support.environment import Env
 
 from ecrtui.core.refresh import refresh_lock_path
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin

@@ -26,9 +26,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import Env, run_cli
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from support.commands import run_cli
+from support.environment import Env
 
 from ecrtui.core.addresses import PUBLIC_HOSTS, parse_ecr_host, parse_registry, parse_registry_list, private_host
 from ecrtui.core.errors import ConfigError, UsageError
@@ -698,7 +699,7 @@ def test_a_password_with_line_breaks_cannot_forge_outputs(env: Env, ecr_public: 
         mask
         == "::add-mask::pw%0Aregistry=evil.example.com%0Aghadelimiter_00000000-0000-0000-0000-000000000000%0A::error::forged"
     )
-    from test_github_mode import parse_file_commands
+    from support.github_files import parse_file_commands
 
     outputs = dict(parse_file_commands(output_file.read_text()))
     assert set(outputs) == {"registry", "docker_username_public_ecr_aws", "docker_password_public_ecr_aws"}

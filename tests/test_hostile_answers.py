@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Env, run_cli
-from helper_support import HOST, file_cache, helper, helper_log, use_file_keyring
 from support import hygiene
+from support.commands import run_cli
+from support.credential_helper import HOST, file_cache, helper, helper_log, use_file_keyring
+from support.environment import Env
+from support.github_files import parse_file_commands, step_environment
 from support.hostile_ecr import HostileEcr, hostile_ecr
-from test_github_mode import parse_file_commands, step_environment
 
 A, B, C = "111111111111", "222222222222", "333333333333"
 HOSTILE_ENDPOINTS = [

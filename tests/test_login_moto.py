@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Env, run_cli, set_standin_mode
+from support.commands import run_cli
+from support.environment import Env
+from support.standins import set_standin_mode
 
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.engine import LoginEngine

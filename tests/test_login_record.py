@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import stat
 
-from conftest import Env, run_cli
+from support.commands import run_cli
+from support.environment import Env
 
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"  # moto's caller account
 OTHER = {"auths": {"ghcr.io": {"auth": "dXNlcjpwYXNz"}, "registry.example:5000": {"auth": "eDp5"}}}

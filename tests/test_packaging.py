@@ -23,9 +23,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Env, require_binary
 from support import hygiene, wheel
-from test_tui_terminal import Terminal
+from support.commands import REPO
+from support.environment import Env
+from support.standins import require_binary
+from support.terminal import Terminal
 
 from ecrtui import __version__
 

@@ -13,12 +13,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Env, Tinyproxy, free_port, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.commands import run_cli
+from support.environment import Env
+from support.standins import Tinyproxy
 
 from ecrtui.core.sanitize import clean, remember_url
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
+from ecrtui.demo.standins.ports import free_port
 
 FAST = ("--max-attempts", "1", "--timeout", "5")
 

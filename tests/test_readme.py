@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Env
 from support import hygiene
+from support.environment import Env
 
 import ecrtui
 from ecrtui.demo.standins.identity_center import IdentityCenterStandin

@@ -17,8 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from conftest import Env, RealRegistry, require_binary, run_cli
+from support.commands import run_cli
+from support.environment import Env
 from support.oci import write_oci_layout
+from support.standins import RealRegistry, require_binary
 
 REPOSITORY = "team/app"
 

@@ -16,8 +16,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import OUTSIDE, Env, cli_command, free_port, run_cli
 from support import hygiene
+from support.commands import OUTSIDE, cli_command, run_cli
+from support.environment import Env
+
+from ecrtui.demo.standins.ports import free_port
 
 ACCOUNT = "123456789012"
 HOST = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com"

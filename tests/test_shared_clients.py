@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import pytest
-from conftest import Env
+from support.environment import Env
 
 from ecrtui.core.addresses import RegistryType
 from ecrtui.core.aws import AwsSettings, ClientFactory

@@ -13,8 +13,9 @@ import subprocess
 import time
 
 import pytest
-from conftest import OUTSIDE, Env, cli_command
 from support import hygiene
+from support.commands import OUTSIDE, cli_command
+from support.environment import Env
 
 FILLER = 24 * 1024 * 1024
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"

@@ -13,12 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Env, run_cli
-from sso_support import SSO_REGION, START_URL, calls, control, sign_in, squeezed, token_file
+from support.commands import REPO, run_cli
+from support.environment import Env
+from support.sso import SSO_REGION, START_URL, calls, control, sign_in, squeezed, token_file
 
 from ecrtui.demo.standins.identity_center import IdentityCenterStandin
-
-pytest_plugins = ["sso_fixtures"]
 
 BOTOCORE_FIELDS = {
     "startUrl",

@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import Env
-from sso_support import control, sign_in
+from support.environment import Env
+from support.sso import control, sign_in
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static
@@ -24,7 +24,6 @@ from ecrtui.tui.screens.discovery_screen import DiscoveryScreen
 from ecrtui.tui.screens.sign_in_screen import SignInScreen
 from ecrtui.tui.services import Services
 
-pytest_plugins = ["sso_fixtures"]
 SIZE = (140, 40)
 HOST = "100000000002.dkr.ecr.us-east-1.amazonaws.com"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import Env, run_cli
-from helper_support import HOST
+from support.commands import run_cli
+from support.credential_helper import HOST
+from support.environment import Env
 
 
 def status_cell(env: Env) -> str:
@@ -44,7 +45,7 @@ def test_each_source_of_credentials_is_named(env: Env) -> None:
 def test_a_cached_host_no_plan_names_is_listed_in_text_and_json(env: Env) -> None:
     """A host in the token cache that the selection does not name still gets its row (the
     text table broke on it: such a record has no `credentials_in`)."""
-    from helper_support import use_file_keyring
+    from support.credential_helper import use_file_keyring
 
     use_file_keyring(env)
     login = run_cli(env, "login", "--region", "us-east-1", "--registries", "123456789012")

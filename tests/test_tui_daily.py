@@ -15,9 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Env, require_binary, set_standin_mode
+from support.commands import REPO
+from support.environment import Env
 from support.faultproxy import FaultProxy
-from test_tui_app import (
+from support.standins import require_binary, set_standin_mode
+from support.tui_app import (
     DEV_HOSTS,
     FROZEN_NOW,
     PROFILES,

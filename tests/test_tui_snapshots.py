@@ -28,8 +28,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from conftest import Env, set_standin_mode
-from test_tui_app import DEMO_AWS_CLI, FROZEN_NOW, PROFILES, prepare, seed_cache, settle
+from support.environment import Env
+from support.standins import set_standin_mode
+from support.tui_app import DEMO_AWS_CLI, FROZEN_NOW, PROFILES, prepare, seed_cache, settle
 from textual.pilot import Pilot
 
 from ecrtui.core.diagnose.check_ids import CheckId

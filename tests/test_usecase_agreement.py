@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterator
 from unittest import mock
 
 import pytest
-from conftest import Env, run_cli
-from helper_support import use_ecr_standin, use_secret_service
-from support.secret_service import SecretServiceSession
+from support.commands import run_cli
+from support.credential_helper import use_ecr_standin, use_secret_service
+from support.environment import Env
+from support.gnome_keyring import SecretServiceSession
 
 from ecrtui.core.cache.entry import identity_key
 from ecrtui.core.cache.store import TokenCache, open_cache
@@ -32,8 +33,6 @@ from ecrtui.core.models import Registry
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
 from ecrtui.tui.rows import RegistryBoard, RegistryRow, RowStatus
 from ecrtui.tui.services import Services
-
-pytest_plugins = ["helper_fixtures"]  # the keyring fixtures
 
 CALLER_HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"  # the caller's default registry
 BY_HOST = "222222222222.dkr.ecr.us-east-1.amazonaws.com"

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import Env, run_cli
+from support.commands import run_cli
+from support.environment import Env
 
 PAGE = (
     "<html><head><title>{status} Error</title></head><body><center><h1>{status} Error</h1></center>"

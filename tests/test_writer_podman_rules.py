@@ -9,7 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Env, RealRegistry, require_binary, run_cli
+from support.commands import run_cli
+from support.environment import Env
+from support.standins import RealRegistry, require_binary
 
 
 def profiles_for(env: Env, registry: RealRegistry) -> Path:

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Env, run_cli
 
 from ecrtui.core.aws import AwsSettings, ClientFactory
 from ecrtui.core.diagnose import Check, CheckStatus, DoctorPlan, Report, run_doctor
 from ecrtui.core.models import Target
 from ecrtui.core.profiles_file import Defaults
+from support.commands import run_cli, starts_command
+from support.environment import Env
 
 _CLEARED = ("AWS_", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "DOCKER_CONFIG")
 
@@ -65,6 +66,7 @@ def failed(report: Report) -> list[Check]:
     return [c for c in report.checks if c.status is CheckStatus.FAIL]
 
 
+@starts_command
 def doctor_cli(env: Env, *args: str, timeout: float = 60) -> tuple[int, dict[str, Any], str]:
     """`ecrtui doctor ... --output json`: exit code, document, stderr."""
     result = run_cli(env, "doctor", *args, "--output", "json", timeout=timeout)

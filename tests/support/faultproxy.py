@@ -252,69 +252,79 @@ class FaultProxy:
         return iter(self.seen)
 
 
-def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+class _Handler(BaseHTTPRequestHandler):
+    """Answers each request as the first matching rule says; `state` is set per server."""
 
-        def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read stderr
-            return
+    protocol_version = "HTTP/1.1"
+    state: _State
 
-        def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            scope = _CREDENTIAL_SCOPE.search(self.headers.get("Authorization", ""))
-            region = scope["region"] if scope else None
-            service = scope["service"] if scope else None
-            target = self.headers.get("X-Amz-Target")
-            with state.lock:
-                rule = next((r for r in state.rules if r.matches(region, service, target)), None)
-                fault = rule.next_fault() if rule else Fault.forward(state.latency)
-                state.seen.append(Seen(self.command, self.path, region, service, target, fault.kind, time.monotonic()))
-            if fault.kind == "reset":
-                self._reset()
-            elif fault.kind == "stall":
-                state.stopping.wait(fault.delay)
-                self.close_connection = True
-            elif fault.kind == "reply":
-                self._send(fault.status, fault.body, fault.content_type)
-            else:
-                if fault.delay:
-                    state.stopping.wait(fault.delay)
-                self._forward(body)
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read stderr
+        return
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
-
-        def _reset(self) -> None:
-            # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        fault = self._fault_for_this_request()
+        if fault.kind == "reset":
+            self._reset()
+        elif fault.kind == "stall":
+            self.state.stopping.wait(fault.delay)
             self.close_connection = True
+        elif fault.kind == "reply":
+            self._send(fault.status, fault.body, fault.content_type)
+        else:
+            if fault.delay:
+                self.state.stopping.wait(fault.delay)
+            self._forward(body)
 
-        def _send(self, status: int, body: bytes, content_type: str, headers: list[tuple[str, str]] = []) -> None:  # noqa: B006 - never mutated
-            self.send_response(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            if not any(name.lower() == "content-type" for name, _ in headers):
-                self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 
-        def _forward(self, body: bytes) -> None:
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
-            connection = http.client.HTTPConnection(*state.upstream, timeout=60)
-            try:
-                connection.request(self.command, self.path, body=body, headers=headers)
-                response = connection.getresponse()
-                payload = response.read()
-                kept = [(k, v) for k, v in response.getheaders() if k.lower() not in _NOT_COPIED]
-            except OSError as error:
-                message = {"__type": "BadGateway", "message": f"fault proxy: upstream unreachable: {error}"}
-                self._send(502, json.dumps(message).encode(), AWS_JSON)
-                return
-            finally:
-                connection.close()
-            self._send(response.status, payload, AWS_JSON, kept)
+    def _fault_for_this_request(self) -> Fault:
+        """The first matching rule's next fault (or a plain forward), with the request recorded."""
+        scope = _CREDENTIAL_SCOPE.search(self.headers.get("Authorization", ""))
+        region = scope["region"] if scope else None
+        service = scope["service"] if scope else None
+        target = self.headers.get("X-Amz-Target")
+        state = self.state
+        with state.lock:
+            rule = next((r for r in state.rules if r.matches(region, service, target)), None)
+            fault = rule.next_fault() if rule else Fault.forward(state.latency)
+            state.seen.append(Seen(self.command, self.path, region, service, target, fault.kind, time.monotonic()))
+        return fault
 
-    return Handler
+    def _reset(self) -> None:
+        # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
+    def _send(self, status: int, body: bytes, content_type: str, headers: list[tuple[str, str]] = []) -> None:  # noqa: B006 - never mutated
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        if not any(name.lower() == "content-type" for name, _ in headers):
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _forward(self, body: bytes) -> None:
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+        connection = http.client.HTTPConnection(*self.state.upstream, timeout=60)
+        try:
+            connection.request(self.command, self.path, body=body, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+            kept = [(k, v) for k, v in response.getheaders() if k.lower() not in _NOT_COPIED]
+        except OSError as error:
+            message = {"__type": "BadGateway", "message": f"fault proxy: upstream unreachable: {error}"}
+            self._send(502, json.dumps(message).encode(), AWS_JSON)
+            return
+        finally:
+            connection.close()
+        self._send(response.status, payload, AWS_JSON, kept)
+
+
+def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
+    return type("Handler", (_Handler,), {"state": state})

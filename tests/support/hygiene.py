@@ -2,7 +2,7 @@
 recorded, and at the end of the session scanned for the secrets the stand-ins hand out
 and for terminal control characters (an escape sequence from outside, printed raw).
 
-`conftest.run_cli` calls `record()`; a session fixture in conftest calls `leaks()` and
+`commands.run_cli` calls `record()`; a session fixture (fixtures.py) calls `leaks()` and
 fails the session if it finds any. Secrets allowed where they are meant to be are left
 aside: `::add-mask::` lines (the mask registers the password by design) and the stdout of
 `docker-credential-ecrtui get` (the credential helper protocol hands the secret to docker
@@ -35,7 +35,7 @@ MASK_COMMAND = "::add-mask::"
 MAX_LOG_BYTES = 4 * 1024 * 1024
 
 _lock = threading.Lock()
-_known: set[str] = {"s3cr3t-proxy-pw"}  # conftest's tinyproxy_auth password
+_known: set[str] = {"s3cr3t-proxy-pw"}  # the tinyproxy_auth fixture's password
 
 
 @dataclass(frozen=True)

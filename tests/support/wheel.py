@@ -4,7 +4,7 @@ the wheel and its `demo` extra installed by pip, as `pipx install 'ecrtui[demo]'
 
 `python tests/support/wheel.py DIR` (what `make wheel-venv` runs) leaves DIR/dist and
 DIR/venv; the test suite then runs its end-to-end layer with ECRTUI_TEST_BIN=DIR/venv/bin
-and ECRTUI_TEST_DIST=DIR/dist (tests/conftest.py, tests/test_packaging.py).
+and ECRTUI_TEST_DIST=DIR/dist (tests/support/commands.py, tests/test_packaging.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """IAM Identity Center fixtures for the sign-in and discovery tests: the stand-in (one per
 test, so its state is the test's own) and an isolated HOME whose ~/.aws/config has only an
-`[sso-session corp]`. A module loads them with `pytest_plugins = ["sso_fixtures"]`.
+`[sso-session corp]`. Registered by tests/conftest.py; plain helpers are in sso.py.
 """
 
 from __future__ import annotations
@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import Env
-from sso_support import SESSION_CONFIG
-from support import hygiene
 
-from ecrtui.demo.standins.identity_center import IdentityCenterStandin
-from ecrtui.demo.standins.identity_center_state import organisation
+from ecrtui.demo.standins.identity_center import IdentityCenterStandin, organisation
+from support import hygiene
+from support.environment import Env
+from support.sso import SESSION_CONFIG
 
 
 @pytest.fixture
@@ -29,7 +28,7 @@ def identity_center() -> Iterator[IdentityCenterStandin]:
 
 @pytest.fixture
 def sso_env(env: Env, identity_center: IdentityCenterStandin) -> Env:
-    """The isolated HOME of conftest's `env`, with the stand-in and only an sso-session;
+    """The isolated HOME of the `env` fixture, with the stand-in and only an sso-session;
     no static keys, so every AWS credential must come from Identity Center."""
     env.vars.update(identity_center.environment())
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):

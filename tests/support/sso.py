@@ -14,10 +14,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from conftest import OUTSIDE, Env, cli_command
-from support import hygiene
-
 from ecrtui.demo.standins.identity_center import IdentityCenterStandin
+from support import hygiene
+from support.commands import OUTSIDE, cli_command, starts_command
+from support.environment import Env
 
 START_URL = "https://corp.awsapps.com/start"
 SSO_REGION = "eu-west-1"
@@ -41,6 +41,7 @@ def token_file(env: Env, key: str = "corp") -> Path:
     return env.home / ".aws" / "sso" / "cache" / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
 
 
+@starts_command
 def sign_in(
     env: Env, server: IdentityCenterStandin, *args: str, user: str = "approve", timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:

@@ -2,7 +2,7 @@
 standard way (PYTHON_KEYRING_BACKEND, or a Secret Service's DBUS_SESSION_BUS_ADDRESS),
 ECR tokens with a real 12-hour expiry from our stand-in (AWS_ENDPOINT_URL_ECR), which counts
 every call (moto's tokens all expired in 2015), and the helper run as docker runs it.
-The fixtures are in helper_fixtures.py.
+The fixtures are in keyring_fixtures.py.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import os
 import subprocess
 import urllib.request
 
-from conftest import OUTSIDE, Env, cli_bin, cli_command, starts_command
-from support import hygiene
-from support.gnome_keyring import SecretServiceSession
-
 from ecrtui.core.cache.store import TokenCache
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
+from support.commands import cli_bin, run_cli, starts_command
+from support.environment import Env
+from support.gnome_keyring import SecretServiceSession
 
 FILE_BACKEND = "keyrings.alt.file.PlaintextKeyring"
 NO_BACKEND = "keyring.backends.fail.Keyring"
@@ -72,21 +71,10 @@ def file_cache(env: Env) -> TokenCache:
 @starts_command
 def helper(env: Env, action: str, stdin: str = "", *python_flags: str) -> subprocess.CompletedProcess[str]:
     """Run `docker-credential-ecrtui ACTION` as docker does (python flags such as
-    `-X importtime` go before `-m`)."""
-    completed = subprocess.run(
-        [*cli_command("docker-credential-ecrtui", *python_flags), action],
-        env=env.vars,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=OUTSIDE,
-    )
-    # Scanned for leaked secrets at the end of the session, like every ecrtui run (only a
-    # successful get's stdout may hold one: that is the protocol).
-    hygiene.record("docker-credential-ecrtui", [action], completed.stdout, completed.stderr, env.home)
-    return completed
+    `-X importtime` go to its interpreter). Its output is scanned for leaked secrets at the
+    end of the session like every run's (only a successful get's stdout may hold one: that
+    is the protocol)."""
+    return run_cli(env, action, stdin=stdin, program="docker-credential-ecrtui", python_flags=python_flags)
 
 
 def helper_log(env: Env) -> str:
