@@ -37,8 +37,8 @@ test-unit: setup
 	$(PYTEST) -m "not e2e"
 
 lint: setup
-	.venv/bin/ruff check ecrtui tests benchmarks
-	.venv/bin/ruff format --check ecrtui tests benchmarks
+	.venv/bin/ruff check ecrtui tests benchmarks scripts
+	.venv/bin/ruff format --check ecrtui tests benchmarks scripts
 	.venv/bin/mypy ecrtui
 	.venv/bin/lint-imports
 

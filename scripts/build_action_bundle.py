@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -244,7 +243,7 @@ def compile_bytecode(out: Path, pythons: dict[str, str]) -> None:
         " invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)\n"
         "sys.exit(0 if ok else 1)\n"
     )
-    for version, program in sorted(pythons.items()):
+    for _version, program in sorted(pythons.items()):
         subprocess.run([program, "-I", "-S", "-c", script, str(out / "lib")], check=True)
 
 

@@ -92,7 +92,7 @@ def test_the_helper_paths_load_no_aws_sdk_textual_or_keyring_scan(logged_in: Env
 
 def test_the_demo_sso_stand_in_runs_without_textual(env: Env) -> None:
     """The app runs it as a subprocess once per SSO refresh: it must stay light."""
-    code = "import json, sys, ecrtui.tui.demo_sso; print(json.dumps('textual' in sys.modules))"
+    code = "import json, sys, ecrtui.demo.sso; print(json.dumps('textual' in sys.modules))"
     result = subprocess.run(
         [cli_python(), "-c", code], env=env.vars, capture_output=True, text=True, timeout=60, check=False, cwd=OUTSIDE
     )

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecrtui.core.addresses import bare_host
 from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.errors import WriterError
+from ecrtui.core.helper_protocol import bare_host
 from ecrtui.core.locations import docker_config_path
 from ecrtui.core.writers import make_writers
 from ecrtui.core.writers.jsonfile import read_json_object

@@ -1,6 +1,7 @@
 """The headless commands' entry point: parse, dispatch, render errors once and turn them
 into exit codes. Never a traceback for a user's mistake. (`ecrtui` itself starts in
-ecrtui/launcher.py, which opens the TUI when there are no arguments.)"""
+ecrtui/launcher.py, which decides what a command line means and hands a command's
+arguments here, the command first.)"""
 
 from __future__ import annotations
 
@@ -10,18 +11,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ecrtui.cli.args import build_parser, normalize_argv
+from ecrtui.cli.commands import command_module
 from ecrtui.cli.exit_codes import ExitCode, exit_code_for
+from ecrtui.cli.parser import build_parser
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.github import command, is_github_actions
 from ecrtui.core.sanitize import clean
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args_list = normalize_argv(sys.argv[1:] if argv is None else argv)
-    if args_list is None:
-        build_parser().print_help(sys.stderr)
-        return ExitCode.USAGE
+def main(argv: Sequence[str]) -> int:
+    """Run `ecrtui COMMAND ARGS...` (`argv` without the program name)."""
+    args_list = list(argv)
     github = _wants_github(args_list)
     _show_core_warnings(github)
     try:
@@ -29,9 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help(sys.stderr)
             return ExitCode.USAGE
-        from ecrtui.cli import commands
-
-        return int(commands.run(args))
+        return int(command_module(args.command).run(args))
     except argparse.ArgumentError as error:
         _report(f"{error}", "see `ecrtui --help`" if not github else "", ExitCode.USAGE, github)
         return ExitCode.USAGE

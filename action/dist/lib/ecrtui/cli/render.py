@@ -1,52 +1,28 @@
-"""Rendering of results as text, JSON or GitHub workflow commands. Passwords never
-appear here: only the GitHub renderer touches them, for `::add-mask::` and the outputs
-file."""
+"""Text rendering of results, progress and warnings. Passwords never appear here: only
+the GitHub report touches them, for `::add-mask::` and the outputs file."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
+from ecrtui.core.clock import shown, utc_now
+from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.github import command
 from ecrtui.core.models import LoginResult
 from ecrtui.core.sanitize import printable
-
-JSON_VERSION = 1
-
-
-def iso(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z") if moment else None
 
 
 def expiry_text(moment: dt.datetime | None, now: dt.datetime | None = None) -> str:
     if moment is None:
         return "expiry unknown"
-    now = now or dt.datetime.now(dt.timezone.utc)
-    left = moment - now
-    stamp = moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    left = moment - (now or utc_now())
     if left.total_seconds() <= 0:
-        return f"expired {stamp}"
+        return f"expired {shown(moment)}"
     hours, rest = divmod(int(left.total_seconds()), 3600)
-    return f"expires {stamp} (in {hours}h{rest // 60:02d}m)"
-
-
-def result_record(result: LoginResult) -> dict[str, Any]:
-    """The JSON contract of one result (DESIGN.md); pinned by a test."""
-    registry = result.registry
-    return {
-        "target": registry.target,
-        "profile": registry.profile,
-        "registry": result.host or registry.label,
-        "type": registry.type.value,
-        "account": result.account_id,
-        "region": registry.region,
-        "status": result.status.value,
-        "expires_at": iso(result.expires_at),
-        "writers": list(result.writers),
-        "error": result.error if result.remediation is None else f"{result.error} ({result.remediation})",
-    }
+    return f"expires {shown(moment)} (in {hours}h{rest // 60:02d}m)"
 
 
 def table(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -67,11 +43,6 @@ def render_text(results: Sequence[LoginResult], out: TextIO) -> None:
     out.write("\n".join(table(rows)) + "\n")
 
 
-def render_json(results: Sequence[LoginResult], out: TextIO) -> None:
-    json.dump({"version": JSON_VERSION, "results": [result_record(r) for r in results]}, out, indent=2)
-    out.write("\n")
-
-
 def render_failures(results: Sequence[LoginResult], err: TextIO, *, github: bool) -> None:
     for result in results:
         if result.ok:
@@ -86,6 +57,11 @@ def render_failures(results: Sequence[LoginResult], err: TextIO, *, github: bool
                 err.write(f"  hint: {result.remediation}\n")
 
 
-def summary(results: Sequence[LoginResult]) -> str:
-    failed = sum(1 for r in results if not r.ok)
-    return f"{len(results) - failed} logged in, {failed} failed"
+def warn(problem: EcrtuiError, what: str, err: TextIO | None = None) -> None:
+    """`ecrtui: warning: WHAT: PROBLEM` on stderr, with its hint: for trouble that does
+    not fail the command (the keyring, the record of written hosts)."""
+    out = sys.stderr if err is None else err
+    out.write(f"ecrtui: warning: {what}: {problem.message}\n")
+    if problem.remediation:
+        out.write(f"  hint: {problem.remediation}\n")
+    out.flush()

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from ecrtui.core.aws_errors import code_and_message
 from ecrtui.core.errors import AwsError
 from ecrtui.core.sso import current_token, not_signed_in
 from ecrtui.core.sso_config import ACCOUNT_ID, ROLE_NAME, SsoConfig
@@ -41,7 +42,7 @@ def _clean_name(value: object, fallback: str) -> str:
     return text or fallback
 
 
-class _Portal:
+class Portal:
     """The sso portal client, every call under the shared bound on calls in flight."""
 
     def __init__(self, factory: Any, token: str, config: SsoConfig, jobs: int) -> None:
@@ -63,13 +64,12 @@ class _Portal:
         return answer if isinstance(answer, dict) else {}
 
     def _translate(self, error: Exception, operation: str) -> AwsError:
-        response = getattr(error, "response", None)
-        code = str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
+        code = code_and_message(error)[0]
         if code == "UnauthorizedException":
             return not_signed_in(self.config)
-        from ecrtui.core.aws import translate
+        from ecrtui.core.aws_errors import to_aws_error
 
-        return translate(error, action=f"sso:{_ACTION[operation]}", profile=None, settings=self.settings)
+        return to_aws_error(error, action=f"sso:{_ACTION[operation]}", profile=None, settings=self.settings)
 
     def pages(self, operation: str, key: str, **kwargs: Any) -> Iterator[list[Any]]:
         token: str | None = None
@@ -96,32 +96,9 @@ def discover(
 ) -> list[DiscoveredAccount]:
     """Every account (sorted by ID) with its roles (sorted by name)."""
     token = current_token(config, factory, environ)
-    portal = _Portal(factory, token, config, max(1, jobs))
-    names: dict[str, str] = {}
-    futures: dict[str, Future[tuple[str, ...]]] = {}
-
-    def roles_of(account_id: str) -> tuple[str, ...]:
-        found: list[str] = []
-        for page in portal.pages("list_account_roles", "roleList", accountId=account_id):
-            for item in page:
-                role = item.get("roleName") if isinstance(item, dict) else None
-                if isinstance(role, str) and ROLE_NAME.fullmatch(role):
-                    found.append(role)
-        return tuple(sorted(set(found)))
-
+    portal = Portal(factory, token, config, max(1, jobs))
     with ThreadPoolExecutor(max_workers=max(1, jobs - 1), thread_name_prefix="ecrtui-discover") as pool:
-        try:
-            for page in portal.pages("list_accounts", "accountList"):
-                for item in page:
-                    account_id = item.get("accountId") if isinstance(item, dict) else None
-                    if not isinstance(account_id, str) or not ACCOUNT_ID.fullmatch(account_id) or account_id in names:
-                        continue
-                    names[account_id] = _clean_name(item.get("accountName"), account_id)
-                    futures[account_id] = pool.submit(roles_of, account_id)
-        except BaseException:
-            for future in futures.values():
-                future.cancel()
-            raise
+        names, futures = _list_accounts(portal, pool)
         accounts = [DiscoveredAccount(a, names[a], futures[a].result()) for a in sorted(futures)]
     if on_account is not None:
         for account in accounts:
@@ -129,21 +106,36 @@ def discover(
     return accounts
 
 
-def discover_sequentially(config: SsoConfig, factory: Any, environ: Mapping[str, str] | None = None) -> list[Any]:
-    """The AWS CLI's way (`aws sso list-accounts`, then `list-account-roles` per account),
-    for the benchmark to compare with."""
-    token = current_token(config, factory, environ)
-    portal = _Portal(factory, token, config, 1)
-    found = []
-    for page in portal.pages("list_accounts", "accountList"):
+def _list_accounts(
+    portal: Portal, pool: ThreadPoolExecutor
+) -> tuple[dict[str, str], dict[str, Future[tuple[str, ...]]]]:
+    """Each account's name, and its roles' listing started on `pool` as its page arrives;
+    on a failure the listings not yet started are cancelled."""
+    names: dict[str, str] = {}
+    futures: dict[str, Future[tuple[str, ...]]] = {}
+    try:
+        for page in portal.pages("list_accounts", "accountList"):
+            for item in page:
+                account_id = item.get("accountId") if isinstance(item, dict) else None
+                if not isinstance(account_id, str) or not ACCOUNT_ID.fullmatch(account_id) or account_id in names:
+                    continue
+                names[account_id] = _clean_name(item.get("accountName"), account_id)
+                futures[account_id] = pool.submit(_roles_of, portal, account_id)
+    except BaseException:
+        for future in futures.values():
+            future.cancel()
+        raise
+    return names, futures
+
+
+def _roles_of(portal: Portal, account_id: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for page in portal.pages("list_account_roles", "roleList", accountId=account_id):
         for item in page:
-            roles = [
-                r["roleName"]
-                for p in portal.pages("list_account_roles", "roleList", accountId=item["accountId"])
-                for r in p
-            ]
-            found.append((item["accountId"], tuple(sorted(roles))))
-    return found
+            role = item.get("roleName") if isinstance(item, dict) else None
+            if isinstance(role, str) and ROLE_NAME.fullmatch(role):
+                found.append(role)
+    return tuple(sorted(set(found)))
 
 
 def choose(accounts: list[DiscoveredAccount], roles: tuple[str, ...] = ()) -> list[DiscoveredAccount]:
@@ -182,7 +174,7 @@ def check_ecr(
 ) -> list[EcrCheck]:
     """One GetAuthorizationToken per (account, role, region), in parallel under `jobs`:
     where each role can log into its account's registry. The token itself is dropped."""
-    from ecrtui.core.aws import translate
+    from ecrtui.core.aws_errors import to_aws_error
     from ecrtui.core.sso_config import SsoRole
 
     def one(account: DiscoveredAccount, role: str, region: str) -> EcrCheck:
@@ -192,7 +184,7 @@ def check_ecr(
         except AwsError as error:
             return EcrCheck(account.account_id, role, region, False, error.message)
         except Exception as error:
-            problem = translate(error, action="ecr:GetAuthorizationToken", profile=None, settings=factory.settings)
+            problem = to_aws_error(error, action="ecr:GetAuthorizationToken", profile=None, settings=factory.settings)
             return EcrCheck(account.account_id, role, region, False, problem.message)
         return EcrCheck(account.account_id, role, region, True)
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecrtui.core.addresses import RegistryType, output_suffix
 from ecrtui.core.errors import UsageError, WriterError
-from ecrtui.core.registry import RegistryType, output_suffix
 
 STATE_REGISTRIES = "registries"
 STATE_WRITERS = "writers"
@@ -77,12 +77,11 @@ def command(name: str, message: str) -> str:
     return f"::{name}::{escape_data(message)}"
 
 
-def username_output(host: str) -> str:
-    return f"docker_username_{output_suffix(host)}"
-
-
-def password_output(host: str) -> str:
-    return f"docker_password_{output_suffix(host)}"
+def credential_outputs(host: str, username: str, password: str) -> list[tuple[str, str]]:
+    """The step outputs of one registry's credentials, named as the upstream Action names
+    them: `docker_username_<suffix>` and `docker_password_<suffix>`."""
+    suffix = output_suffix(host)
+    return [(f"docker_username_{suffix}", username), (f"docker_password_{suffix}", password)]
 
 
 def file_commands(pairs: Iterable[tuple[str, str]]) -> str:
@@ -120,3 +119,8 @@ def state_hosts(environ: Mapping[str, str]) -> list[str]:
             remediation="the main step saves plain host names; check what else writes $GITHUB_STATE",
         )
     return [host.strip() for host in raw.split(",") if host.strip()]
+
+
+def state_writers(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The writers saved by the main step (STATE_writers); empty when none were."""
+    return tuple(w for w in environ.get(f"STATE_{STATE_WRITERS}", "").split(",") if w)

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ecrtui.core.registry import RegistrySpec, RegistryType
+from ecrtui.core.addresses import RegistrySpec, RegistryType
 
 WRITER_NAMES = ("docker", "podman", "helm")
 

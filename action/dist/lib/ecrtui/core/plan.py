@@ -8,10 +8,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
-from ecrtui.core.errors import ConfigError, UsageError
-from ecrtui.core.models import Registry, Target
-from ecrtui.core.registry import (
+from ecrtui.core.addresses import (
     PUBLIC_HOST,
     PUBLIC_REGION,
     RegistrySpec,
@@ -20,6 +17,10 @@ from ecrtui.core.registry import (
     parse_registry_list,
     private_host,
 )
+from ecrtui.core.aws_profiles import AwsProfile, region_for
+from ecrtui.core.errors import ConfigError, UsageError
+from ecrtui.core.models import Registry, Target
+from ecrtui.core.profiles_file import Defaults, ProfilesFile
 from ecrtui.core.sso_config import SsoRole
 
 
@@ -124,33 +125,27 @@ def plan_registries(
 def _resolve(
     target: Target, spec: RegistrySpec, target_region: str | None, writers: tuple[str, ...], where: str
 ) -> Registry:
+    region: str | None
+    account_id: str | None
+    host: str | None
     if spec.type is RegistryType.PUBLIC:
-        return Registry(
-            target=target.name,
-            profile=target.profile,
-            role_arn=target.role_arn,
-            type=RegistryType.PUBLIC,
-            region=PUBLIC_REGION,
-            account_id=None,
-            host=spec.host or PUBLIC_HOST,
-            writers=writers,
-        )
-    region = spec.region or target_region
-    if region is None:
-        raise ConfigError(
-            f"{where}Region is missing for target {target.name!r}",
-            remediation="pass --region, set AWS_REGION, give the profile a region, or set defaults.region",
-        )
-    host = spec.host
-    if host is None and spec.account_id is not None:
-        host = private_host(spec.account_id, region)
+        region, account_id, host = PUBLIC_REGION, None, spec.host or PUBLIC_HOST
+    else:
+        region, account_id, host = spec.region or target_region, spec.account_id, spec.host
+        if region is None:
+            raise ConfigError(
+                f"{where}Region is missing for target {target.name!r}",
+                remediation="pass --region, set AWS_REGION, give the profile a region, or set defaults.region",
+            )
+        if host is None and account_id is not None:
+            host = private_host(account_id, region)
     return Registry(
         target=target.name,
         profile=target.profile,
         role_arn=target.role_arn,
-        type=RegistryType.PRIVATE,
+        type=spec.type,
         region=region,
-        account_id=spec.account_id,
+        account_id=account_id,
         host=host,
         writers=writers,
     )

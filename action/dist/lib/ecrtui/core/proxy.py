@@ -1,6 +1,6 @@
 """Which proxy an AWS call goes through, and keeping proxy passwords out of every message.
 
-Rules (DESIGN.md): `--http-proxy` wins over the environment; for https endpoints
+Rules (docs/proxies.md): `--http-proxy` wins over the environment; for https endpoints
 HTTPS_PROXY/https_proxy apply, falling back to HTTP_PROXY/http_proxy as the upstream
 Action did; NO_PROXY/no_proxy bypasses either.
 """

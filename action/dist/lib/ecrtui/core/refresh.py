@@ -10,23 +10,24 @@ no writer.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from ecrtui.core.addresses import RegistryType, parse_ecr_host
 from ecrtui.core.aws import AwsSettings
-from ecrtui.core.cache import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry, utc_now
-from ecrtui.core.config import Defaults, ProfilesFile, discover_aws_profiles
+from ecrtui.core.aws_profiles import discover_aws_profiles
+from ecrtui.core.cache.entry import DOCKER_LOGIN, ECR_TOKEN_LIFETIME, CacheEntry
+from ecrtui.core.clock import utc_now
 from ecrtui.core.errors import AwsError, EcrtuiError
 from ecrtui.core.models import Registry, Token
 from ecrtui.core.plan import plan_registries
-from ecrtui.core.registry import RegistryType, parse_ecr_host
+from ecrtui.core.profiles_file import Defaults, ProfilesFile
+from ecrtui.core.tokens import password_expiry
 
 FROM_HOSTNAME = "(from the hostname)"
 # How long a `get` waits for another process's refresh of the same host: longer than one
@@ -120,7 +121,7 @@ def settings_for(defaults: Defaults, environ: Mapping[str, str]) -> AwsSettings:
 def fetch_token(registry: Registry, settings: AwsSettings) -> Token:
     """A fresh token for `registry`; AwsError (with a remediation) when AWS says no."""
     from ecrtui.core.aws import ClientFactory
-    from ecrtui.core.login import LoginEngine
+    from ecrtui.core.engine import LoginEngine
 
     engine = LoginEngine(ClientFactory(settings), jobs=1, writers=lambda names: ())
     [result] = engine.login([registry])
@@ -131,16 +132,6 @@ def fetch_token(registry: Registry, settings: AwsSettings) -> Token:
         remediation=result.remediation or "",
         code=result.error_code or "",
     )
-
-
-def ecr_token_expiry(secret: str) -> dt.datetime | None:
-    """The expiry written inside an ECR password (base64 JSON with `expiration`, in Unix
-    seconds), or None when the secret is not such a token."""
-    try:
-        document = json.loads(base64.b64decode(secret + "=" * (-len(secret) % 4), validate=True))
-        return dt.datetime.fromtimestamp(int(document["expiration"]), dt.timezone.utc)
-    except (ValueError, TypeError, KeyError, OverflowError, OSError):
-        return None
 
 
 def docker_login_entry(
@@ -161,7 +152,7 @@ def docker_login_entry(
     stored_at = now or utc_now()
     expires_at = None
     if registry is not None:
-        expires_at = ecr_token_expiry(secret) or stored_at + ECR_TOKEN_LIFETIME
+        expires_at = password_expiry(secret) or stored_at + ECR_TOKEN_LIFETIME
     return CacheEntry(
         host=host,
         username=username,

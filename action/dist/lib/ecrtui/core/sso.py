@@ -14,18 +14,20 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from ecrtui.core.aws_errors import code_and_message
+from ecrtui.core.clock import UTC, utc_now
 from ecrtui.core.errors import AwsError
 from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_cache import (
     CachedToken,
     Registration,
-    _text,
     forget_registration,
     format_time,
     load_registration,
     load_token,
+    printable_text,
     read_json,
     registration_path,
     token_path,
@@ -59,22 +61,20 @@ class DeviceAuthorization:
     interval: float
 
 
+# How a sign-in got its token: still valid in the cache, renewed with its refresh token, or
+# through the device flow.
+SignInHow = Literal["cached", "refreshed", "device"]
+
+
 @dataclass(frozen=True)
 class SignInResult:
-    how: str  # cached | refreshed | device
+    how: SignInHow
     expires_at: dt.datetime
     path: Path
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def _error_code(error: BaseException) -> str:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))
-    return ""
+    return code_and_message(error)[0]
 
 
 class SignIn:
@@ -87,7 +87,7 @@ class SignIn:
         *,
         environ: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], dt.datetime] = _utcnow,
+        now: Callable[[], dt.datetime] = utc_now,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> None:
         self.config = config
@@ -105,9 +105,9 @@ class SignIn:
         return self._client
 
     def _fail(self, error: BaseException, action: str) -> AwsError:
-        from ecrtui.core.aws import translate
+        from ecrtui.core.aws_errors import to_aws_error
 
-        return translate(error, action=action, profile=self.config.profile, settings=self.factory.settings)
+        return to_aws_error(error, action=action, profile=self.config.profile, settings=self.factory.settings)
 
     def cached(self) -> CachedToken | None:
         return load_token(self.config, self.environ)
@@ -148,12 +148,12 @@ class SignIn:
             answer = self.client.register_client(**kwargs)
         except Exception as error:
             raise self._fail(error, "sso-oidc:RegisterClient") from None
-        client_id, secret = _text(answer.get("clientId")), _text(answer.get("clientSecret"))
+        client_id, secret = printable_text(answer.get("clientId")), printable_text(answer.get("clientSecret"))
         expires = answer.get("clientSecretExpiresAt")
         if not client_id or not secret or not isinstance(expires, int):
             raise AwsError("IAM Identity Center answered RegisterClient without a client", code="BadResponse")
         remember_secret(secret)
-        registration = Registration(client_id, secret, dt.datetime.fromtimestamp(expires, dt.timezone.utc))
+        registration = Registration(client_id, secret, dt.datetime.fromtimestamp(expires, UTC))
         record: dict[str, Any] = {
             "clientId": client_id,
             "clientSecret": secret,
@@ -176,8 +176,8 @@ class SignIn:
             self._revoked_token_registration()
             registration = self.register()
             answer = self._start(registration)
-        device_code = _text(answer.get("deviceCode"))
-        user_code = _text(answer.get("userCode"))
+        device_code = printable_text(answer.get("deviceCode"))
+        user_code = printable_text(answer.get("userCode"))
         uri = _web_address(answer.get("verificationUri"))
         if not device_code or not user_code or not uri:
             raise AwsError("IAM Identity Center answered StartDeviceAuthorization without a code", code="BadResponse")
@@ -270,9 +270,9 @@ class SignIn:
         )
 
     def _store(
-        self, answer: Mapping[str, Any], registration: Registration, how: str, previous_refresh: str | None = None
+        self, answer: Mapping[str, Any], registration: Registration, how: SignInHow, previous_refresh: str | None = None
     ) -> SignInResult:
-        access = _text(answer.get("accessToken"))
+        access = printable_text(answer.get("accessToken"))
         expires_in = answer.get("expiresIn")
         if not access or not isinstance(expires_in, int) or expires_in <= 0:
             raise AwsError("IAM Identity Center answered CreateToken without a token", code="BadResponse")
@@ -287,7 +287,7 @@ class SignIn:
             "clientSecret": registration.client_secret,
             "registrationExpiresAt": format_time(registration.expires_at),
         }
-        refresh = _text(answer.get("refreshToken")) or previous_refresh
+        refresh = printable_text(answer.get("refreshToken")) or previous_refresh
         for secret in (access, refresh, registration.client_secret):
             remember_secret(secret)  # redacted from every message from now on
         if refresh:
@@ -318,7 +318,7 @@ def current_token(config: SsoConfig, factory: ClientFactory, environ: Mapping[st
 
 
 def not_signed_in(config: SsoConfig) -> AwsError:
-    from ecrtui.core.aws import SSO_EXPIRED
+    from ecrtui.core.aws_errors import SSO_EXPIRED
 
     return AwsError(
         f"not signed in to IAM Identity Center {config.label}, or the sign-in has expired",
@@ -338,7 +338,7 @@ def role_credentials(role: SsoRole, factory: ClientFactory, environ: Mapping[str
     def load(start_url: str, session_name: str | None = None) -> dict[str, Any]:
         # Once per process and session: parallel logins must not each spend the refresh token.
         token = factory._once(("sso-token", config.cache_key), lambda: current_token(config, factory, environ))
-        return {"accessToken": token, "expiresAt": format_time(_utcnow() + dt.timedelta(minutes=5))}
+        return {"accessToken": token, "expiresAt": format_time(utc_now() + dt.timedelta(minutes=5))}
 
     fetcher = SSOCredentialFetcher(
         start_url=config.start_url,
@@ -363,9 +363,9 @@ def role_credentials(role: SsoRole, factory: ClientFactory, environ: Mapping[str
                 code="SsoRoleGone",
                 title="Role not assigned",
             ) from None
-        from ecrtui.core.aws import translate
+        from ecrtui.core.aws_errors import to_aws_error
 
-        raise translate(error, action="sso:GetRoleCredentials", profile=None, settings=factory.settings) from None
+        raise to_aws_error(error, action="sso:GetRoleCredentials", profile=None, settings=factory.settings) from None
     remember_secret(issued["access_key"], keep=4)  # as _checked_credentials does for other sources
     remember_secret(issued["secret_key"])
     remember_secret(issued["token"])
@@ -378,5 +378,5 @@ _WEB_ADDRESS = re.compile(r"(https://|http://(127\.0\.0\.1|localhost|\[::1\])(:[
 def _web_address(value: object) -> str | None:
     """An https (or loopback http) address from the answer, else None: it is opened in a
     browser, so no file:// or other scheme from an endpoint ever reaches one."""
-    text = _text(value)
+    text = printable_text(value)
     return text if text and _WEB_ADDRESS.fullmatch(text) else None

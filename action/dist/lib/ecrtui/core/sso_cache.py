@@ -16,34 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecrtui.core.clock import iso_z, parse_iso
 from ecrtui.core.errors import EcrtuiError, WriterError
+from ecrtui.core.locations import sso_cache_dir
 from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_config import SsoConfig
 from ecrtui.core.writers.jsonfile import make_private_folders, removed_on_signal, resolve_target
 
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    home = env.get("HOME") or str(Path.home())
-    return Path(home) / ".aws" / "sso" / "cache"
-
 
 def format_time(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime(_TIME_FORMAT)
-
-
-def parse_time(value: object) -> dt.datetime | None:
-    """A cache timestamp, in any form botocore's readers accept; None if it is not one."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip().replace("Z", "+00:00").replace("UTC", "+00:00")
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    """A moment as the SSO cache files hold it: UTC, whole seconds, `Z` (as the AWS CLI)."""
+    return iso_z(moment.replace(microsecond=0)) or ""  # iso_z is None only for None
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
@@ -107,7 +90,7 @@ def write_text_atomically(
 
 
 def token_path(config: SsoConfig, environ: Mapping[str, str] | None = None) -> Path:
-    return cache_dir(environ) / f"{config.cache_key}.json"
+    return sso_cache_dir(environ) / f"{config.cache_key}.json"
 
 
 def registration_key(config: SsoConfig) -> str:
@@ -145,7 +128,8 @@ class CachedToken:
         )
 
 
-def _text(value: object) -> str | None:
+def printable_text(value: object) -> str | None:
+    """`value` if it is non-empty printable text (a value read from a file or an answer), else None."""
     return value if isinstance(value, str) and value and value.isprintable() else None
 
 
@@ -154,19 +138,19 @@ def load_token(config: SsoConfig, environ: Mapping[str, str] | None = None) -> C
     data = read_json(token_path(config, environ))
     if data is None:
         return None
-    access = _text(data.get("accessToken"))
-    expires = parse_time(data.get("expiresAt"))
+    access = printable_text(data.get("accessToken"))
+    expires = parse_iso(data.get("expiresAt"))
     if access is None or expires is None:
         return None
-    if _text(data.get("startUrl")) not in (None, config.start_url):
+    if printable_text(data.get("startUrl")) not in (None, config.start_url):
         return None  # signed in to another portal under the same session name: not ours
     token = CachedToken(
         access_token=access,
         expires_at=expires,
-        refresh_token=_text(data.get("refreshToken")),
-        client_id=_text(data.get("clientId")),
-        client_secret=_text(data.get("clientSecret")),
-        registration_expires_at=parse_time(data.get("registrationExpiresAt")),
+        refresh_token=printable_text(data.get("refreshToken")),
+        client_id=printable_text(data.get("clientId")),
+        client_secret=printable_text(data.get("clientSecret")),
+        registration_expires_at=parse_iso(data.get("registrationExpiresAt")),
     )
     for secret in (token.access_token, token.refresh_token, token.client_secret):
         remember_secret(secret)  # redacted from every message from now on
@@ -184,7 +168,7 @@ class Registration:
 
 
 def registration_path(config: SsoConfig, environ: Mapping[str, str] | None) -> Path:
-    return cache_dir(environ) / f"{registration_key(config)}.json"
+    return sso_cache_dir(environ) / f"{registration_key(config)}.json"
 
 
 def load_registration(config: SsoConfig, now: dt.datetime, environ: Mapping[str, str] | None) -> Registration | None:
@@ -193,8 +177,8 @@ def load_registration(config: SsoConfig, now: dt.datetime, environ: Mapping[str,
     margin = dt.timedelta(hours=1)
     data = read_json(registration_path(config, environ))
     if data is not None:
-        client_id, secret = _text(data.get("clientId")), _text(data.get("clientSecret"))
-        expires = parse_time(data.get("expiresAt"))
+        client_id, secret = printable_text(data.get("clientId")), printable_text(data.get("clientSecret"))
+        expires = parse_iso(data.get("expiresAt"))
         if client_id and secret and expires and expires - margin > now:
             remember_secret(secret)
             return Registration(client_id, secret, expires)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecrtui.core.config import _read_ini, aws_config_paths
+from ecrtui.core.addresses import check_region
+from ecrtui.core.aws_profiles import read_ini
 from ecrtui.core.errors import ConfigError
-from ecrtui.core.registry import check_region
+from ecrtui.core.locations import aws_config_paths
 
 SSO_SCOPES = ["sso:account:access"]  # what `aws sso login` registers for an sso-session
 # fullmatch, ASCII: `$` and \d would also let in a trailing newline and other scripts' digits.
@@ -101,7 +102,7 @@ def resolve_config(
 ) -> SsoConfig:
     """The sign-in settings of an sso-session or a profile in ~/.aws/config."""
     config_path, _ = aws_config_paths(environ)
-    parser = _read_ini(config_path)
+    parser = read_ini(config_path)
     sections = parser.sections() if parser is not None else []
     if sso_session is not None:
         section = f"sso-session {sso_session}"
@@ -180,7 +181,7 @@ def has_display(environ: Mapping[str, str]) -> bool:
 
 def sso_sessions(environ: Mapping[str, str] | None = None) -> list[str]:
     """The names of the [sso-session NAME] sections of ~/.aws/config."""
-    parser = _read_ini(aws_config_paths(environ)[0])
+    parser = read_ini(aws_config_paths(environ)[0])
     if parser is None:
         return []
     return [s[len("sso-session ") :].strip() for s in parser.sections() if s.startswith("sso-session ")]

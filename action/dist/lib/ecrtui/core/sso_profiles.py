@@ -11,10 +11,10 @@ import configparser
 import re
 from pathlib import Path
 
-from ecrtui.core.config import _read_ini
+from ecrtui.core.aws_profiles import read_ini
 from ecrtui.core.errors import ConfigError
 from ecrtui.core.sso_cache import write_text_atomically
-from ecrtui.core.sso_targets import GeneratedTarget, WriteResult, _read_block, merge
+from ecrtui.core.sso_targets import DiscoveredBlock, GeneratedTarget, WriteResult, read_block, split_lines
 
 
 def profile_name(target: GeneratedTarget) -> str:
@@ -71,23 +71,16 @@ def _existing(lines: list[str], block: tuple[int, int, str] | None, session: str
     return found
 
 
-def write_aws_profiles(
-    path: Path,
-    session: str,
-    discovered: list[GeneratedTarget],
-    *,
-    all_pairs: set[tuple[str, str]],
-    prune: bool,
-    dry_run: bool = False,
-) -> WriteResult:
-    _read_ini(path)  # a broken or unreadable file is reported as it is, before anything is added
+def write_aws_profiles(path: Path, found: DiscoveredBlock, *, dry_run: bool = False) -> WriteResult:
+    """Merge `found` into its session's block of the AWS config file `path`. With
+    `dry_run`, everything is checked and nothing written."""
+    read_ini(path)  # a broken or unreadable file is reported as it is, before anything is added
     original = path.read_text(encoding="utf-8") if path.exists() else ""
-    lines = original.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines = split_lines(original)
+    session = found.session
     begin, end = markers(session)
-    block = _read_block(lines, session, (begin, end))
-    ordered, added, removed = merge(_existing(lines, block, session), discovered, all_pairs, prune)
+    block = read_block(lines, session, (begin, end))
+    ordered, added, removed = found.merged(_existing(lines, block, session))
     body = [begin, *[line for t in ordered for line in ["", *_section(t)]], "", end]
     outside = lines if block is None else lines[: block[0]] + lines[block[1] + 1 :]
     theirs = {m.group(1).strip() for line in outside if (m := re.match(r"^\s*\[\s*profile\s+(.+?)\s*\]", line))}

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import yaml
 
-from ecrtui.core.config import MAX_FILE_BYTES, load_profiles_file
 from ecrtui.core.discover import DiscoveredAccount
 from ecrtui.core.errors import ConfigError
+from ecrtui.core.profiles_file import load_profiles_file, parse_profiles_text, read_profiles_text
 from ecrtui.core.sso_cache import write_text_atomically
 
 
@@ -57,6 +57,43 @@ class GeneratedTarget:
             f"{indent}  role: {q(self.role)}",
             f"{indent}  registries: [{registries}]",
         ]
+
+
+@dataclass(frozen=True)
+class DiscoveredBlock:
+    """What one discover run puts in the marked block of its sso-session: the targets
+    chosen now, every (account, role) the user has now (whatever was chosen: what `prune`
+    may remove is what is not among them), and whether to prune."""
+
+    session: str
+    targets: tuple[GeneratedTarget, ...]
+    all_pairs: frozenset[tuple[str, str]]
+    prune: bool = False
+
+    def merged(self, existing: list[GeneratedTarget]) -> tuple[list[GeneratedTarget], tuple[str, ...], tuple[str, ...]]:
+        """The block's new entries (sorted), the names added, the names pruned: what was
+        discovered now, plus what was there before unless `prune` and it is gone."""
+        chosen = {t.key: t for t in self.targets}
+        merged: dict[tuple[str, str], GeneratedTarget] = {}
+        removed = []
+        for target in existing:
+            if target.key in chosen:
+                continue
+            if self.prune and target.key not in self.all_pairs:
+                removed.append(target.name)
+                continue
+            merged[target.key] = target
+        merged.update(chosen)
+        added = tuple(t.name for k, t in chosen.items() if k not in {e.key for e in existing})
+        return sorted(merged.values(), key=lambda t: (t.account_id, t.role)), added, tuple(removed)
+
+
+def split_lines(text: str) -> list[str]:
+    """The file's lines without the empty one after a final newline."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 @dataclass(frozen=True)
@@ -97,7 +134,7 @@ def plan_targets(
     return targets
 
 
-def _read_block(lines: list[str], session: str, markers: tuple[str, str] | None = None) -> tuple[int, int, str] | None:
+def read_block(lines: list[str], session: str, markers: tuple[str, str] | None = None) -> tuple[int, int, str] | None:
     """(first line, last line, indent) of the session's block, if the file has one."""
     begin, end = markers or (begin_marker(session), end_marker(session))
     starts = [i for i, line in enumerate(lines) if line.strip() == begin]
@@ -173,45 +210,15 @@ def _insertion_point(lines: list[str]) -> tuple[int, str, list[str]]:
     return len(lines), "  ", ["targets:"]
 
 
-def merge(
-    existing: list[GeneratedTarget], discovered: list[GeneratedTarget], all_pairs: set[tuple[str, str]], prune: bool
-) -> tuple[list[GeneratedTarget], tuple[str, ...], tuple[str, ...]]:
-    """The block's new entries (sorted), the names added, the names pruned: what was
-    discovered now, plus what was there before unless `prune` and it is gone."""
-    chosen = {t.key: t for t in discovered}
-    merged: dict[tuple[str, str], GeneratedTarget] = {}
-    removed = []
-    for target in existing:
-        if target.key in chosen:
-            continue
-        if prune and target.key not in all_pairs:
-            removed.append(target.name)
-            continue
-        merged[target.key] = target
-    merged.update(chosen)
-    added = tuple(t.name for k, t in chosen.items() if k not in {e.key for e in existing})
-    return sorted(merged.values(), key=lambda t: (t.account_id, t.role)), added, tuple(removed)
-
-
-def write_targets(
-    path: Path,
-    session: str,
-    discovered: list[GeneratedTarget],
-    *,
-    all_pairs: set[tuple[str, str]],
-    prune: bool,
-    dry_run: bool = False,
-) -> WriteResult:
-    """Merge `discovered` into the session's block of `path`. `all_pairs`: every (account,
-    role) the user has now, whatever was chosen, to tell what `prune` may remove. With
-    `dry_run`, everything is checked and nothing written."""
+def write_targets(path: Path, found: DiscoveredBlock, *, dry_run: bool = False) -> WriteResult:
+    """Merge `found` into its session's block of `path`. With `dry_run`, everything is
+    checked and nothing written."""
     original = _read(path)
-    lines = original.split("\n")
+    lines = split_lines(original)
     trailing_newline = original.endswith("\n") or not original
-    if lines and lines[-1] == "":
-        lines.pop()
-    block = _read_block(lines, session)
-    ordered, added, removed = merge(_existing(lines, block, session), discovered, all_pairs, prune)
+    session = found.session
+    block = read_block(lines, session)
+    ordered, added, removed = found.merged(_existing(lines, block, session))
     if block is not None:
         first, last, indent = block
         body = [indent + begin_marker(session)] + [line for t in ordered for line in t.lines(indent)]
@@ -235,17 +242,8 @@ def _read(path: Path) -> str:
         return ""
     if not path.is_file():
         raise ConfigError(f"profiles file {path} is not a regular file", remediation="point --write at a YAML file")
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"cannot read profiles file {path}: {error.strerror}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ConfigError(f"profiles file {path} is larger than 1 MiB", remediation="is it the right file?")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"profiles file {path} is not UTF-8 text", remediation="save it as UTF-8") from None
-    load_profiles_file(path)  # a broken file is reported as it is, before anything is added
+    text = read_profiles_text(path)
+    parse_profiles_text(text, str(path))  # a broken file is reported as it is, before anything is added
     return text
 
 

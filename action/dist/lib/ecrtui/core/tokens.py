@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
+from ecrtui.core.addresses import PUBLIC_HOST, PUBLIC_REGION, check_host_alias, parse_ecr_host
+from ecrtui.core.clock import UTC, as_utc
 from ecrtui.core.errors import AwsError, UsageError
 from ecrtui.core.models import Token
-from ecrtui.core.registry import PUBLIC_HOST, PUBLIC_REGION, check_host_alias, parse_ecr_host
 
 MAX_IDS_PER_CALL = 10
 
@@ -53,9 +55,19 @@ def answered_host(endpoint: object, product: str) -> str:
         ) from None
 
 
+def password_expiry(password: str) -> dt.datetime | None:
+    """When an ECR password expires: it is base64 of a JSON document with `expiration`
+    (Unix seconds). None for anything else (a plain password, a stand-in's token)."""
+    try:
+        document = json.loads(base64.b64decode(password + "=" * (-len(password) % 4), validate=True))
+        return dt.datetime.fromtimestamp(int(document["expiration"]), UTC)
+    except (ValueError, TypeError, KeyError, OverflowError, OSError):  # binascii and Unicode errors are ValueErrors
+        return None
+
+
 def _expiry(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return as_utc(value)
     return None
 
 

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ecrtui.core.cache import state_dir
+from ecrtui.core.clock import as_utc, utc_now
+from ecrtui.core.locations import state_dir
 from ecrtui.core.models import LoginResult, Registry
 from ecrtui.core.writers.jsonfile import read_json_object, update_json_file
 
@@ -27,7 +28,7 @@ def record_path(environ: Mapping[str, str]) -> Path:
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(dt.timezone.utc).isoformat() if moment else None
+    return as_utc(moment).isoformat() if moment else None
 
 
 def _who(registry: Registry) -> dict[str, Any]:
@@ -65,7 +66,7 @@ def note_logins(results: Sequence[LoginResult], environ: Mapping[str, str]) -> N
                 "account": result.account_id,
                 "writers": list(result.writers),
                 "expires_at": _iso(result.expires_at),
-                "written_at": _iso(dt.datetime.now(dt.timezone.utc)),
+                "written_at": _iso(utc_now()),
             }
         return True
 

@@ -7,6 +7,7 @@ policy that grants it). Nothing here prints: the CLI and the TUI render the repo
 
 from __future__ import annotations
 
+from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.config_checks import DoctorPlan, plan_doctor
 from ecrtui.core.diagnose.models import Category, Check, CheckStatus, Report, TargetReport
 from ecrtui.core.diagnose.probe import HttpProbe, ProbeRequest, ProbeResult, http_probe
@@ -15,6 +16,7 @@ from ecrtui.core.diagnose.runner import run_doctor
 __all__ = [
     "Category",
     "Check",
+    "CheckId",
     "CheckStatus",
     "DoctorPlan",
     "HttpProbe",

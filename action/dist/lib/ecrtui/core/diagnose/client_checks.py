@@ -12,12 +12,13 @@ import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ecrtui.core.cache import state_dir
+from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
+from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.errors import WriterError
-from ecrtui.core.registry import bare_host
-from ecrtui.core.writers.authfile import OWN_HELPER, docker_config_path, finch_config_path, helper_for
+from ecrtui.core.helper_protocol import bare_host
+from ecrtui.core.locations import docker_config_path, finch_config_path, state_dir
+from ecrtui.core.writers.authfile import OWN_HELPER, credential_store_for
 from ecrtui.core.writers.jsonfile import read_json_object
 
 # How much of the log's end is read: the helper rotates it at 1 MiB.
@@ -55,7 +56,7 @@ def last_helper_failures(path: Path) -> dict[str, tuple[str, str]]:
 def check_helper_log(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check]:
     """Where the helper's log is, and its last failure for each examined host (every
     host of the log when doctor examined none)."""
-    check = CheckBuilder(None, Category.LOCAL)
+    make = CheckMaker(None, Category.LOCAL)
     title = "Credential helper log"
     path = helper_log_path(ctx.environ)
     failures = last_helper_failures(path)
@@ -65,16 +66,16 @@ def check_helper_log(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check]:
         said = "no failure logged" + (" for the examined hosts" if wanted and failures else "")
         where = f"{path} ({said})" if path.exists() else f"{path} (not written yet: the helper has logged nothing)"
         return [
-            check.ok(
-                "local.helper-log",
+            make.ok(
+                CheckId.LOCAL_HELPER_LOG,
                 title,
                 f"docker-credential-ecrtui logs why a `get` failed to {where}; docker itself only says "
                 "`no basic auth credentials`",
             )
         ]
     return [
-        check.warn(
-            "local.helper-log",
+        make.warn(
+            CheckId.LOCAL_HELPER_LOG,
             title,
             f"the credential helper's last failure for {host} ({stamp}): {message}",
             remediation=f"fix what it says, then retry; every failure is in {path}",
@@ -104,73 +105,89 @@ def _which(program: str, environ: Mapping[str, str]) -> str | None:
 
 def check_local_runtimes(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check]:
     """One check per runtime trap found on this machine; none when no runtime is there."""
-    check = CheckBuilder(None, Category.LOCAL)
-    environ = ctx.environ
-    hosts = sorted(set(hosts))
-    checks: list[Check] = []
-    docker_path = docker_config_path(environ)
-    docker = _read(docker_path) or {}
-    store = docker.get("credsStore")
+    make = CheckMaker(None, Category.LOCAL)
+    docker = _DockerConfig(docker_config_path(ctx.environ))
+    found = [
+        _desktop_leftover(ctx, make, docker),
+        _rancher(ctx, make, docker),
+        _finch(ctx, make, docker, sorted(set(hosts))),
+        _nerdctl(ctx, make, docker),
+    ]
+    return [check for check in found if check is not None]
 
-    # colima (or any engine without Docker Desktop): `credsStore: desktop` left behind.
-    if store == "desktop" and _which("docker-credential-desktop", environ) is None:
-        checks.append(
-            check.fail(
-                "local.runtime.desktop-leftover",
-                "Leftover Docker Desktop store",
-                f"{docker_path} sets credsStore 'desktop' (left by Docker Desktop) but docker-credential-desktop "
-                "is not installed: every login and pull fails with `executable file not found` (colima, OrbStack "
-                "and plain engines hit this after Docker Desktop is removed)",
-                remediation=f'remove the line `"credsStore": "desktop"` from {docker_path}, then run ecrtui login '
-                "(or `ecrtui helper install`)",
-            )
-        )
 
-    # Rancher Desktop rewrites credsStore to its own helper at every start.
-    rancher = _which("rdctl", environ) is not None or (_home(environ) / ".rd").is_dir()
-    if rancher and store == OWN_HELPER:
-        checks.append(
-            check.warn(
-                "local.runtime.rancher",
-                "Rancher Desktop",
-                f"{docker_path} has credsStore 'ecrtui', but Rancher Desktop sets credsStore to its own helper "
-                "each time it starts, so docker stops asking ecrtui",
-                remediation="use per-host credHelpers, which Rancher Desktop keeps: ecrtui helper install",
-            )
-        )
+class _DockerConfig:
+    """docker's config file, as read (empty when it cannot be)."""
 
-    # Finch reads its own config file, with its own managed credsStore.
-    finch_path = finch_config_path(environ)
-    if _which("finch", environ) is not None or finch_path.parent.is_dir():
-        finch = _read(finch_path) or {}
-        missing = [h for h in hosts if helper_for(finch, h) is None and not _holds(finch, h)]
-        if missing:
-            checks.append(
-                check.warn(
-                    "local.runtime.finch",
-                    "Finch",
-                    f"Finch reads {finch_path}, not {docker_path}; it has nothing for {', '.join(missing)}",
-                    remediation=f"DOCKER_CONFIG={finch_path.parent} ecrtui helper install (credHelpers there; "
-                    "or DOCKER_CONFIG=... ecrtui login to write tokens)",
-                )
-            )
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data = _read(path) or {}
+        self.store = self.data.get("credsStore")
 
-    # nerdctl/containerd read docker's config: an `https://` key only is fine for them, a
-    # stale public.ecr.aws entry makes ECR Public pulls fail with 403 instead of anonymous.
-    if _which("nerdctl", environ) is not None:
-        auths = docker.get("auths")
-        stale = [k for k in auths if bare_host(k) == "public.ecr.aws"] if isinstance(auths, dict) else []
-        if stale and helper_for(docker, "public.ecr.aws") is None:
-            checks.append(
-                check.warn(
-                    "local.runtime.nerdctl",
-                    "nerdctl",
-                    f"nerdctl reads {docker_path}; its entry for public.ecr.aws ({stale[0]!r}) makes pulls from "
-                    "ECR Public fail with 403 once the token expires (12 hours), instead of pulling anonymously",
-                    remediation="nerdctl logout public.ecr.aws, or ecrtui login --registry-type public before pulls",
-                )
-            )
-    return checks
+
+def _desktop_leftover(ctx: DoctorContext, make: CheckMaker, docker: _DockerConfig) -> Check | None:
+    """colima (or any engine without Docker Desktop): `credsStore: desktop` left behind."""
+    if docker.store != "desktop" or _which("docker-credential-desktop", ctx.environ) is not None:
+        return None
+    return make.fail(
+        CheckId.LOCAL_RUNTIME_DESKTOP_LEFTOVER,
+        "Leftover Docker Desktop store",
+        f"{docker.path} sets credsStore 'desktop' (left by Docker Desktop) but docker-credential-desktop "
+        "is not installed: every login and pull fails with `executable file not found` (colima, OrbStack "
+        "and plain engines hit this after Docker Desktop is removed)",
+        remediation=f'remove the line `"credsStore": "desktop"` from {docker.path}, then run ecrtui login '
+        "(or `ecrtui helper install`)",
+    )
+
+
+def _rancher(ctx: DoctorContext, make: CheckMaker, docker: _DockerConfig) -> Check | None:
+    """Rancher Desktop rewrites credsStore to its own helper at every start."""
+    rancher = _which("rdctl", ctx.environ) is not None or (_home(ctx.environ) / ".rd").is_dir()
+    if not rancher or docker.store != OWN_HELPER:
+        return None
+    return make.warn(
+        CheckId.LOCAL_RUNTIME_RANCHER,
+        "Rancher Desktop",
+        f"{docker.path} has credsStore 'ecrtui', but Rancher Desktop sets credsStore to its own helper "
+        "each time it starts, so docker stops asking ecrtui",
+        remediation="use per-host credHelpers, which Rancher Desktop keeps: ecrtui helper install",
+    )
+
+
+def _finch(ctx: DoctorContext, make: CheckMaker, docker: _DockerConfig, hosts: list[str]) -> Check | None:
+    """Finch reads its own config file, with its own managed credsStore."""
+    finch_path = finch_config_path(ctx.environ)
+    if _which("finch", ctx.environ) is None and not finch_path.parent.is_dir():
+        return None
+    finch = _read(finch_path) or {}
+    missing = [h for h in hosts if credential_store_for(finch, h) is None and not _holds(finch, h)]
+    if not missing:
+        return None
+    return make.warn(
+        CheckId.LOCAL_RUNTIME_FINCH,
+        "Finch",
+        f"Finch reads {finch_path}, not {docker.path}; it has nothing for {', '.join(missing)}",
+        remediation=f"DOCKER_CONFIG={finch_path.parent} ecrtui helper install (credHelpers there; "
+        "or DOCKER_CONFIG=... ecrtui login to write tokens)",
+    )
+
+
+def _nerdctl(ctx: DoctorContext, make: CheckMaker, docker: _DockerConfig) -> Check | None:
+    """nerdctl/containerd read docker's config: an `https://` key only is fine for them, a
+    stale public.ecr.aws entry makes ECR Public pulls fail with 403 instead of anonymous."""
+    if _which("nerdctl", ctx.environ) is None:
+        return None
+    auths = docker.data.get("auths")
+    stale = [k for k in auths if bare_host(k) == "public.ecr.aws"] if isinstance(auths, dict) else []
+    if not stale or credential_store_for(docker.data, "public.ecr.aws") is not None:
+        return None
+    return make.warn(
+        CheckId.LOCAL_RUNTIME_NERDCTL,
+        "nerdctl",
+        f"nerdctl reads {docker.path}; its entry for public.ecr.aws ({stale[0]!r}) makes pulls from "
+        "ECR Public fail with 403 once the token expires (12 hours), instead of pulling anonymously",
+        remediation="nerdctl logout public.ecr.aws, or ecrtui login --registry-type public before pulls",
+    )
 
 
 def _holds(data: Mapping[str, object], host: str) -> bool:

@@ -14,12 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ecrtui.core.config import AwsProfile, Defaults, ProfilesFile, region_for
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
-from ecrtui.core.errors import ConfigError, UsageError
-from ecrtui.core.models import Registry, Target
-from ecrtui.core.plan import Selection, choose_targets, plan_registries
-from ecrtui.core.registry import (
+from ecrtui.core.addresses import (
     PUBLIC_REGION,
     RegistrySpec,
     RegistryType,
@@ -27,6 +22,13 @@ from ecrtui.core.registry import (
     parse_registry,
     parse_registry_list,
 )
+from ecrtui.core.aws_profiles import AwsProfile, region_for
+from ecrtui.core.diagnose.check_ids import CheckId
+from ecrtui.core.diagnose.models import Category, Check, CheckMaker
+from ecrtui.core.errors import ConfigError, UsageError
+from ecrtui.core.models import Registry, Target
+from ecrtui.core.plan import Selection, choose_targets, plan_registries
+from ecrtui.core.profiles_file import Defaults, ProfilesFile
 from ecrtui.core.sso_config import SsoRole
 
 # ECR's own rule for repository names (CreateRepository's pattern), 2 to 256 characters.
@@ -58,23 +60,7 @@ def plan_doctor(
     target of the profiles file is examined (or the default credential chain's registry).
     A target name that does not exist is still bad usage: UsageError.
     """
-    machine = CheckBuilder(None, Category.CONFIGURATION)
-    problems: list[Check] = []
-    if profiles_error is not None:
-        problems.append(
-            machine.fail(
-                "config.profiles-file",
-                "Profiles file",
-                profiles_error.message,
-                remediation=profiles_error.remediation,
-            )
-        )
-    elif profiles.path:
-        problems.append(
-            machine.ok(
-                "config.profiles-file", "Profiles file", f"{profiles.path}: {len(profiles.targets)} target(s), valid"
-            )
-        )
+    problems = _profiles_file_checks(profiles, profiles_error)
     adhoc = not selection.names_targets and not (
         selection.registries or selection.profile or selection.region or selection.registry_type
     )
@@ -94,13 +80,23 @@ def plan_doctor(
         targets = tuple(
             dataclasses.replace(t, repositories=tuple(dict.fromkeys((*t.repositories, *repositories)))) for t in targets
         )
+    make = CheckMaker(targets[0].name if targets else None, Category.CONFIGURATION)
     for text, error in bad_registries:
         problems.append(
-            CheckBuilder(targets[0].name, Category.CONFIGURATION).fail(
-                "config.registry", "Registry", error.message, remediation=error.remediation, subject=text
-            )
+            make.fail(CheckId.CONFIG_REGISTRY, "Registry", error.message, remediation=error.remediation, subject=text)
         )
     return DoctorPlan(targets, profiles.defaults, tuple(problems), selection.writers)
+
+
+def _profiles_file_checks(profiles: ProfilesFile, error: ConfigError | None) -> list[Check]:
+    """The profiles file as a finding: why it cannot be read, or what it holds."""
+    make = CheckMaker(None, Category.CONFIGURATION)
+    if error is not None:
+        return [make.fail(CheckId.CONFIG_PROFILES_FILE, "Profiles file", error.message, remediation=error.remediation)]
+    if profiles.path:
+        said = f"{profiles.path}: {len(profiles.targets)} target(s), valid"
+        return [make.ok(CheckId.CONFIG_PROFILES_FILE, "Profiles file", said)]
+    return []
 
 
 def _lenient_registries(text: str) -> tuple[tuple[RegistrySpec, ...], list[tuple[str, UsageError]]]:
@@ -142,9 +138,9 @@ def check_configuration(
     environ: Mapping[str, str],
     writers: tuple[str, ...] | None = None,
 ) -> ConfigOutcome:
-    check = CheckBuilder(target.name, Category.CONFIGURATION)
+    make = CheckMaker(target.name, Category.CONFIGURATION)
     checks: list[Check] = []
-    profile_check, profile_ok = _profile(check, target, aws_profiles, environ)
+    profile_check, profile_ok = _profile(make, target, aws_profiles, environ)
     checks.append(profile_check)
     known = aws_profiles if isinstance(aws_profiles, tuple) else ()
     region, origin = region_for(target.region, target.profile, defaults.region, known, environ)
@@ -156,8 +152,8 @@ def check_configuration(
         except UsageError as error:
             region_ok = False
             checks.append(
-                check.fail(
-                    "config.region",
+                make.fail(
+                    CheckId.CONFIG_REGION,
                     "Region",
                     f"region {region!r} ({origin}) is not an AWS region name",
                     remediation=error.remediation,
@@ -165,19 +161,19 @@ def check_configuration(
             )
             region = None
     if target.type is RegistryType.PUBLIC:
-        checks.append(_public_region(check, region, origin))
+        checks.append(_public_region(make, region, origin))
     elif region_ok:
-        checks.append(_private_region(check, target, region, origin))
+        checks.append(_private_region(make, target, region, origin))
         region_ok = not checks[-1].failed
-    checks.append(_registries(check, target))
-    repositories, repository_checks = _repositories(check, target.repositories)
+    checks.append(_registries(make, target))
+    repositories, repository_checks = _repositories(make, target.repositories)
     checks.extend(repository_checks)
     registries: tuple[Registry, ...] = ()
     if profile_ok and (region_ok or target.type is RegistryType.PUBLIC):
         try:
             registries = plan_registries((target,), defaults, known, writers=writers, environ=environ)
         except ConfigError as error:  # a rule of the planner none of the checks above knows of
-            checks.append(check.fail("config.plan", "Registries", error.message, remediation=error.remediation))
+            checks.append(make.fail(CheckId.CONFIG_PLAN, "Registries", error.message, remediation=error.remediation))
     return ConfigOutcome(tuple(checks), region, registries, repositories, profile_ok)
 
 
@@ -188,53 +184,54 @@ def _origin_text(origin: str, target: Target) -> str:
 
 
 def _profile(
-    check: CheckBuilder, target: Target, aws_profiles: tuple[AwsProfile, ...] | ConfigError, environ: Mapping[str, str]
+    make: CheckMaker, target: Target, aws_profiles: tuple[AwsProfile, ...] | ConfigError, environ: Mapping[str, str]
 ) -> tuple[Check, bool]:
-    title = "AWS profile"
+    """Whether the AWS profile the target uses exists (and its source_profile); True when
+    its credentials can be looked for."""
     if isinstance(aws_profiles, ConfigError):
-        return check.fail("config.profile", title, aws_profiles.message, remediation=aws_profiles.remediation), False
+        return make.fail(
+            CheckId.CONFIG_PROFILE, _PROFILE, aws_profiles.message, remediation=aws_profiles.remediation
+        ), False
     name, origin = target.profile, "the target"
     for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
         if name is None and environ.get(variable):
             name, origin = environ[variable], f"${variable}"
     if name is None:
-        return (
-            check.ok(
-                "config.profile",
-                title,
-                "no profile named: the default credential chain (environment, [default], SSO, container, "
-                "instance metadata)",
-            ),
-            True,
+        said = (
+            "no profile named: the default credential chain (environment, [default], SSO, container, instance metadata)"
         )
+        return make.ok(CheckId.CONFIG_PROFILE, _PROFILE, said), True
     role = SsoRole.from_profile_key(name)
     if role is not None:  # a target naming IAM Identity Center itself: no profile involved
         where = f"role {role.role} in account {role.account_id} through sso-session {role.session}"
-        return check.ok("config.profile", title, f"none needed: {where}"), True
-    by_name = {p.name: p for p in aws_profiles}
+        return make.ok(CheckId.CONFIG_PROFILE, _PROFILE, f"none needed: {where}"), True
+    return _named_profile(make, name, origin, {p.name: p for p in aws_profiles})
+
+
+_PROFILE = "AWS profile"
+
+
+def _named_profile(make: CheckMaker, name: str, origin: str, by_name: dict[str, AwsProfile]) -> tuple[Check, bool]:
     found = by_name.get(name)
     if found is None:
         close = difflib.get_close_matches(name, list(by_name), n=1)
         listed = ", ".join(sorted(by_name)) or "none are configured"
         hint = f"did you mean {close[0]!r}? " if close else ""
         return (
-            check.fail(
-                "config.profile",
-                title,
+            make.fail(
+                CheckId.CONFIG_PROFILE,
+                _PROFILE,
                 f"AWS profile {name!r} (named by {origin}) does not exist in the AWS config or credentials file",
                 remediation=f"{hint}profiles: {listed} (`aws configure list-profiles`)",
                 subject=name,
             ),
             False,
         )
-    details = [found.kind]
-    if found.region:
-        details.append(f"region {found.region}")
     if found.source_profile and found.source_profile not in by_name:
         return (
-            check.fail(
-                "config.profile",
-                title,
+            make.fail(
+                CheckId.CONFIG_PROFILE,
+                _PROFILE,
                 f"profile {name!r} takes its credentials from source_profile {found.source_profile!r}, "
                 "which does not exist",
                 remediation=f"add [profile {found.source_profile}] or fix source_profile in {found.source}",
@@ -242,19 +239,20 @@ def _profile(
             ),
             False,
         )
-    return check.ok(
-        "config.profile", title, f"profile {name} ({', '.join(details)}) in {found.source}", subject=name
+    details = ", ".join([found.kind, *([f"region {found.region}"] if found.region else [])])
+    return make.ok(
+        CheckId.CONFIG_PROFILE, _PROFILE, f"profile {name} ({details}) in {found.source}", subject=name
     ), True
 
 
-def _private_region(check: CheckBuilder, target: Target, region: str | None, origin: str) -> Check:
+def _private_region(make: CheckMaker, target: Target, region: str | None, origin: str) -> Check:
     if region is not None:
-        return check.ok("config.region", "Region", f"{region}, {origin}")
+        return make.ok(CheckId.CONFIG_REGION, "Region", f"{region}, {origin}")
     if target.registries and all(spec.region for spec in target.registries):
-        return check.ok("config.region", "Region", "no target region, but every registry names its own")
+        return make.ok(CheckId.CONFIG_REGION, "Region", "no target region, but every registry names its own")
     where = f"profile {target.profile}" if target.profile else "the default profile"
-    return check.fail(
-        "config.region",
+    return make.fail(
+        CheckId.CONFIG_REGION,
         "Region",
         "Region is missing: not set by --region or the target's region:, not in $AWS_REGION or "
         f"$AWS_DEFAULT_REGION, not in {where}, not in defaults.region of the profiles file",
@@ -262,12 +260,12 @@ def _private_region(check: CheckBuilder, target: Target, region: str | None, ori
     )
 
 
-def _public_region(check: CheckBuilder, region: str | None, origin: str) -> Check:
+def _public_region(make: CheckMaker, region: str | None, origin: str) -> Check:
     title = "ECR Public region"
     if region is None or region == PUBLIC_REGION:
-        return check.ok("config.public-region", title, f"ECR Public logins go to {PUBLIC_REGION}")
-    return check.warn(
-        "config.public-region",
+        return make.ok(CheckId.CONFIG_PUBLIC_REGION, title, f"ECR Public logins go to {PUBLIC_REGION}")
+    return make.warn(
+        CheckId.CONFIG_PUBLIC_REGION,
         title,
         f"the region is {region} ({origin}), but ECR Public's GetAuthorizationToken exists only in "
         f"{PUBLIC_REGION}. ecrtui sends public logins there anyway; the AWS CLI and the amazon-ecr-login "
@@ -280,16 +278,16 @@ def _public_region(check: CheckBuilder, region: str | None, origin: str) -> Chec
     )
 
 
-def _registries(check: CheckBuilder, target: Target) -> Check:
+def _registries(make: CheckMaker, target: Target) -> Check:
     if target.type is RegistryType.PUBLIC:
-        return check.ok("config.registry", "Registry", "ECR Public (public.ecr.aws)")
+        return make.ok(CheckId.CONFIG_REGISTRY, "Registry", "ECR Public (public.ecr.aws)")
     if not target.registries:
-        return check.ok("config.registry", "Registry", "the caller's own registry (no registries listed)")
+        return make.ok(CheckId.CONFIG_REGISTRY, "Registry", "the caller's own registry (no registries listed)")
     names = [spec.host or spec.account_id or "?" for spec in target.registries]
-    return check.ok("config.registry", "Registry", f"{len(names)} valid: {', '.join(names)}")
+    return make.ok(CheckId.CONFIG_REGISTRY, "Registry", f"{len(names)} valid: {', '.join(names)}")
 
 
-def _repositories(check: CheckBuilder, names: tuple[str, ...]) -> tuple[tuple[str, ...], list[Check]]:
+def _repositories(make: CheckMaker, names: tuple[str, ...]) -> tuple[tuple[str, ...], list[Check]]:
     valid: list[str] = []
     checks: list[Check] = []
     for name in names:
@@ -298,10 +296,12 @@ def _repositories(check: CheckBuilder, names: tuple[str, ...]) -> tuple[tuple[st
             valid.append(name)
         else:
             checks.append(
-                check.fail("config.repository", "Repository name", problem[0], remediation=problem[1], subject=name)
+                make.fail(
+                    CheckId.CONFIG_REPOSITORY, "Repository name", problem[0], remediation=problem[1], subject=name
+                )
             )
     if valid:
-        checks.append(check.ok("config.repository", "Repository name", f"to examine: {', '.join(valid)}"))
+        checks.append(make.ok(CheckId.CONFIG_REPOSITORY, "Repository name", f"to examine: {', '.join(valid)}"))
     return tuple(valid), checks
 
 

@@ -5,46 +5,21 @@ endpoints are examined once even when they run in parallel."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable, Hashable, Mapping
-from concurrent.futures import Future
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from ecrtui.core.aws import ClientFactory
-from ecrtui.core.config import AwsProfile, Defaults
+from ecrtui.core.aws_profiles import AwsProfile
+from ecrtui.core.clock import utc_now
 from ecrtui.core.diagnose.probe import HttpProbe, http_probe
 from ecrtui.core.errors import ConfigError
+from ecrtui.core.memo import Memo
+from ecrtui.core.profiles_file import Defaults
 
 T = TypeVar("T")
 
 Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-class Memo:
-    """Compute each key once per run; concurrent callers wait for the first one."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._futures: dict[Hashable, Future[Any]] = {}
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        with self._lock:
-            future = self._futures.get(key)
-            owner = future is None
-            if future is None:
-                future = self._futures[key] = Future()
-        if owner:
-            try:
-                future.set_result(compute())
-            except BaseException as error:  # every waiter sees the same failure
-                future.set_exception(error)
-        result: T = future.result()
-        return result
 
 
 @dataclass(frozen=True)

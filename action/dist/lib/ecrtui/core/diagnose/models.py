@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ecrtui.core.diagnose.check_ids import CheckId
+from ecrtui.core.iam_policy import identity_policy_by_resource
 from ecrtui.core.sanitize import clean
 
 
@@ -35,13 +37,13 @@ class Category(str, Enum):
 class Check:
     """One finding. `target` None is about this machine, not about one target.
 
-    `id` is stable (`permissions.pull-image`) so scripts and the TUI can key on it;
+    `id` is one of `CheckId`, a stable contract scripts and the TUI key on;
     `subject` says what within the target it is about (a host, a repository, an endpoint);
     `policy`, set where a permission is missing, is the minimal IAM policy document that
     would grant it.
     """
 
-    id: str
+    id: CheckId
     target: str | None
     category: Category
     title: str
@@ -64,28 +66,28 @@ class Check:
 
 
 @dataclass(frozen=True)
-class CheckBuilder:
+class CheckMaker:
     """Makes the checks of one target and category, so call sites name only what varies."""
 
     target: str | None
     category: Category
 
-    def make(self, status: CheckStatus, id: str, title: str, finding: str, **extra: Any) -> Check:
+    def record(self, status: CheckStatus, id: CheckId, title: str, finding: str, **extra: Any) -> Check:
         return Check(
             id=id, target=self.target, category=self.category, title=title, status=status, finding=finding, **extra
         )
 
-    def ok(self, id: str, title: str, finding: str, **extra: Any) -> Check:
-        return self.make(CheckStatus.OK, id, title, finding, **extra)
+    def ok(self, id: CheckId, title: str, finding: str, **extra: Any) -> Check:
+        return self.record(CheckStatus.OK, id, title, finding, **extra)
 
-    def warn(self, id: str, title: str, finding: str, **extra: Any) -> Check:
-        return self.make(CheckStatus.WARN, id, title, finding, **extra)
+    def warn(self, id: CheckId, title: str, finding: str, **extra: Any) -> Check:
+        return self.record(CheckStatus.WARN, id, title, finding, **extra)
 
-    def fail(self, id: str, title: str, finding: str, **extra: Any) -> Check:
-        return self.make(CheckStatus.FAIL, id, title, finding, **extra)
+    def fail(self, id: CheckId, title: str, finding: str, **extra: Any) -> Check:
+        return self.record(CheckStatus.FAIL, id, title, finding, **extra)
 
-    def skip(self, id: str, title: str, finding: str, **extra: Any) -> Check:
-        return self.make(CheckStatus.SKIP, id, title, finding, **extra)
+    def skip(self, id: CheckId, title: str, finding: str, **extra: Any) -> Check:
+        return self.record(CheckStatus.SKIP, id, title, finding, **extra)
 
 
 @dataclass(frozen=True)
@@ -115,13 +117,7 @@ class TargetReport:
                 )
         if not by_resource:
             return None
-        return {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Action": sorted(actions), "Resource": resource}
-                for resource, actions in sorted(by_resource.items())
-            ],
-        }
+        return identity_policy_by_resource(by_resource)
 
 
 _SEVERITY = (CheckStatus.OK, CheckStatus.SKIP, CheckStatus.WARN, CheckStatus.FAIL)

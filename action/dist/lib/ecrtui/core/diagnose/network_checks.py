@@ -9,13 +9,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ecrtui.core.aws import translate
+from ecrtui.core.addresses import PUBLIC_REGION, RegistryType
+from ecrtui.core.aws_errors import to_aws_error
+from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.context import DoctorContext
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder
+from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.diagnose.probe import ProbeRequest, ProbeResult
 from ecrtui.core.models import Registry, Target
 from ecrtui.core.proxy import proxy_for, redact
-from ecrtui.core.registry import PUBLIC_REGION, RegistryType
 
 _DNS_FAILURES = ("Name or service not known", "nodename nor servname", "name resolution", "getaddrinfo failed")
 
@@ -33,19 +34,19 @@ def aws_endpoints(target: Target, registries: tuple[Registry, ...], region: str 
 def check_network(
     ctx: DoctorContext, target: Target, registries: tuple[Registry, ...], region: str | None
 ) -> list[Check]:
-    check = CheckBuilder(target.name, Category.NETWORK)
+    make = CheckMaker(target.name, Category.NETWORK)
     checks: list[Check] = []
     urls: list[tuple[str, str]] = []
     for service, service_region in aws_endpoints(target, registries, region):
         try:
             urls.append((service, ctx.factory.endpoint_url(service, service_region, target.profile)))
         except Exception as error:  # an endpoint setting botocore refuses (a bad AWS_ENDPOINT_URL)
-            translated = translate(
+            translated = to_aws_error(
                 error, action=f"{service} endpoint", profile=target.profile, settings=ctx.factory.settings
             )
             checks.append(
-                check.fail(
-                    "network.endpoint",
+                make.fail(
+                    CheckId.NETWORK_ENDPOINT,
                     "Endpoint",
                     f"the {service} endpoint of {service_region} cannot be resolved: {translated.message}",
                     remediation=translated.remediation or "check AWS_ENDPOINT_URL* and the profile's endpoint_url",
@@ -54,12 +55,12 @@ def check_network(
             )
     if not urls:
         return checks
-    checks.append(_proxy_check(ctx, check, [url for _, url in urls]))
+    checks.append(_proxy_check(ctx, make, [url for _, url in urls]))
     bundle = ctx.environ.get("AWS_CA_BUNDLE", "").strip()
     if bundle and not Path(bundle).expanduser().is_file():
         checks.append(
-            check.fail(
-                "network.ca-bundle",
+            make.fail(
+                CheckId.NETWORK_CA_BUNDLE,
                 "CA bundle",
                 f"AWS_CA_BUNDLE names {bundle}, which is not a file: every HTTPS call to AWS fails",
                 remediation="point AWS_CA_BUNDLE at a PEM file, or unset it",
@@ -70,7 +71,7 @@ def check_network(
     for service, url in urls:
         services_at.setdefault(url, []).append(service)
     for url, services in services_at.items():
-        checks.append(_endpoint_check(ctx, check, services, url, bundle or True))
+        checks.append(_endpoint_check(ctx, make, services, url, bundle or True))
     return checks
 
 
@@ -83,7 +84,7 @@ def _proxy_source(url: str, explicit: str | None, environ: Mapping[str, str]) ->
     return next((f"${n}" for n in names if environ.get(n, "").strip()), "the environment")
 
 
-def _proxy_check(ctx: DoctorContext, check: CheckBuilder, urls: list[str]) -> Check:
+def _proxy_check(ctx: DoctorContext, make: CheckMaker, urls: list[str]) -> Check:
     explicit = ctx.factory.settings.http_proxy
     environ = ctx.environ
     without_no_proxy = {k: v for k, v in environ.items() if k.lower() != "no_proxy"}
@@ -102,12 +103,12 @@ def _proxy_check(ctx: DoctorContext, check: CheckBuilder, urls: list[str]) -> Ch
         else:
             lines.append(f"{host} directly")
     if not any_proxy:
-        return check.ok(
-            "network.proxy",
+        return make.ok(
+            CheckId.NETWORK_PROXY,
             "Proxy",
             "no proxy configured (--http-proxy, HTTPS_PROXY, HTTP_PROXY unset): " + "; ".join(lines),
         )
-    return check.ok("network.proxy", "Proxy", "; ".join(lines))
+    return make.ok(CheckId.NETWORK_PROXY, "Proxy", "; ".join(lines))
 
 
 def _endpoint_origin(service: str, environ: Mapping[str, str]) -> str:
@@ -118,9 +119,7 @@ def _endpoint_origin(service: str, environ: Mapping[str, str]) -> str:
     return ""
 
 
-def _endpoint_check(
-    ctx: DoctorContext, check: CheckBuilder, services: list[str], url: str, verify: bool | str
-) -> Check:
+def _endpoint_check(ctx: DoctorContext, make: CheckMaker, services: list[str], url: str, verify: bool | str) -> Check:
     service = services[0]
     proxy = proxy_for(url, ctx.factory.settings.http_proxy, ctx.environ)
     request = ProbeRequest(url=url.rstrip("/") + "/", proxy=proxy, verify=verify, timeout=ctx.timeout)
@@ -131,8 +130,8 @@ def _endpoint_check(
     where = f"{url}{_endpoint_origin(service, ctx.environ)}{shared}"
     title = "Endpoint"
     if _refused_by_proxy(result, proxy):
-        return check.fail(
-            "network.endpoint",
+        return make.fail(
+            CheckId.NETWORK_ENDPOINT,
             title,
             f"{where}: the proxy {redact(proxy or '')} refused the request (HTTP {result.status}): it asks for "
             "credentials, or other ones",
@@ -140,9 +139,11 @@ def _endpoint_check(
             subject=service,
         )
     if result.answered:
-        return check.ok("network.endpoint", title, f"{where} reachable {route} ({result.describe()})", subject=service)
+        return make.ok(
+            CheckId.NETWORK_ENDPOINT, title, f"{where} reachable {route} ({result.describe()})", subject=service
+        )
     reason = f"{where} is not reachable {route}: {result.error}"
-    return check.fail("network.endpoint", title, reason, remediation=_remedy(result, proxy), subject=service)
+    return make.fail(CheckId.NETWORK_ENDPOINT, title, reason, remediation=_remedy(result, proxy), subject=service)
 
 
 def _refused_by_proxy(result: ProbeResult, proxy: str | None) -> bool:

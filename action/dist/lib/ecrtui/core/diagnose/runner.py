@@ -9,21 +9,26 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ecrtui.core.addresses import PUBLIC_REGION, private_host
 from ecrtui.core.aws import ClientFactory
-from ecrtui.core.config import discover_aws_profiles
+from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles
+from ecrtui.core.clock import utc_now
+from ecrtui.core.diagnose.check_ids import CheckId
 from ecrtui.core.diagnose.client_checks import check_helper_log, check_local_runtimes
 from ecrtui.core.diagnose.config_checks import DoctorPlan, check_configuration
-from ecrtui.core.diagnose.context import Clock, DoctorContext, utc_now
-from ecrtui.core.diagnose.credential_checks import Identity, check_credentials
-from ecrtui.core.diagnose.local_checks import check_hosts, check_machine, login_hint, target_files
-from ecrtui.core.diagnose.models import Category, Check, CheckBuilder, Report
+from ecrtui.core.diagnose.context import Clock, DoctorContext
+from ecrtui.core.diagnose.credential_checks import check_credentials
+from ecrtui.core.diagnose.credentials_files import target_files
+from ecrtui.core.diagnose.host_checks import check_hosts, login_hint
+from ecrtui.core.diagnose.identity_checks import Identity
+from ecrtui.core.diagnose.local_checks import check_machine
+from ecrtui.core.diagnose.models import Category, Check, CheckMaker, Report
 from ecrtui.core.diagnose.network_checks import check_network
 from ecrtui.core.diagnose.permission_checks import check_permissions
 from ecrtui.core.diagnose.probe import HttpProbe, http_probe
 from ecrtui.core.errors import ConfigError
 from ecrtui.core.models import Registry, Target
 from ecrtui.core.proxy import redact
-from ecrtui.core.registry import PUBLIC_REGION, private_host
 
 CheckSink = Callable[[Check], None]
 
@@ -45,18 +50,14 @@ def run_doctor(
     `environ` defaults to the factory's; botocore itself reads the process environment, so
     the two should agree. `credential_deadline` (default: the per-call timeout) bounds
     credential resolution. `keyring` detects the keyring backend (default:
-    `keyring.get_keyring`). `on_check` sees each check as soon as it is made, from worker
+    the one the token cache would use). `on_check` sees each check as soon as it is made, from worker
     threads, for a live view; the returned Report has them in a stable order.
     """
     env = factory.settings.environ if environ is None else environ
-    try:
-        aws_profiles: Any = discover_aws_profiles(env)
-    except ConfigError as error:
-        aws_profiles = error
     ctx = DoctorContext(
         factory=factory,
         environ=env,
-        aws_profiles=aws_profiles,
+        aws_profiles=_aws_profiles(env),
         defaults=plan.defaults,
         probe=probe,
         clock=clock,
@@ -75,18 +76,34 @@ def run_doctor(
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecrtui-doctor") as pool:
             outcomes = list(pool.map(examine, plan.targets))
     examined = {host for _, hosts in outcomes for host in hosts}
-    machine = [p for p in plan.problems if p.target is None]
-    for check in check_machine(ctx, examined, plan.defaults.cache, keyring):
-        emit(check)
-        machine.append(check)
-    for check in [*check_helper_log(ctx, examined), *check_local_runtimes(ctx, examined)]:
-        emit(check)
-        machine.append(check)
-    ordered = list(machine)
+    ordered = [p for p in plan.problems if p.target is None]
+    ordered += _machine_checks(ctx, examined, plan.defaults.cache, keyring, emit)
     for target, (checks, _) in zip(plan.targets, outcomes, strict=True):
         ordered.extend(p for p in plan.problems if p.target == target.name)
         ordered.extend(checks)
     return Report(tuple(ordered))
+
+
+def _aws_profiles(environ: Mapping[str, str]) -> tuple[AwsProfile, ...] | ConfigError:
+    """The AWS config files' profiles, or why they cannot be read (a finding, not a crash)."""
+    try:
+        return discover_aws_profiles(environ)
+    except ConfigError as error:
+        return error
+
+
+def _machine_checks(
+    ctx: DoctorContext, examined: set[str], cache_mode: str, keyring: Callable[[], Any] | None, emit: CheckSink
+) -> list[Check]:
+    """This machine's checks, once the targets' say which hosts were examined."""
+    checks = [
+        *check_machine(ctx, examined, cache_mode, keyring),
+        *check_helper_log(ctx, examined),
+        *check_local_runtimes(ctx, examined),
+    ]
+    for check in checks:
+        emit(check)
+    return checks
 
 
 def _diagnose_target(
@@ -108,8 +125,8 @@ def _diagnose_target(
         category = checks[-1].category if checks else Category.CONFIGURATION
         add(
             [
-                CheckBuilder(target.name, category).fail(
-                    "doctor.error",
+                CheckMaker(target.name, category).fail(
+                    CheckId.DOCTOR_ERROR,
                     "Doctor",
                     f"the checks of this target stopped: {type(error).__name__}: {redact(str(error))}",
                     remediation="this is a bug in ecrtui doctor: please report it with this line",
@@ -168,6 +185,12 @@ def _with_default_hosts(registries: tuple[Registry, ...], identity: Identity | N
 
 
 def _skipped(target: Target, category: Category, reason: str) -> Check:
-    return CheckBuilder(target.name, category).skip(
-        f"{category.value}.skipped", f"{category.value.title()} checks", reason
-    )
+    return CheckMaker(target.name, category).skip(_SKIPPED[category], f"{category.value.title()} checks", reason)
+
+
+_SKIPPED = {
+    Category.CREDENTIALS: CheckId.CREDENTIALS_SKIPPED,
+    Category.NETWORK: CheckId.NETWORK_SKIPPED,
+    Category.PERMISSIONS: CheckId.PERMISSIONS_SKIPPED,
+    Category.LOCAL: CheckId.LOCAL_SKIPPED,
+}

@@ -5,13 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ecrtui.core.errors import UsageError
+from ecrtui.core.locations import docker_config_path, helm_registry_path, podman_auth_path
 from ecrtui.core.models import WRITER_NAMES
-from ecrtui.core.writers.authfile import (
-    AuthFileWriter,
-    docker_config_path,
-    helm_registry_path,
-    podman_auth_path,
-)
+from ecrtui.core.writers.authfile import AuthFileWriter
 
 _LOCATORS = {"docker": docker_config_path, "podman": podman_auth_path, "helm": helm_registry_path}
 # The tools that read a file's `credsStore`: the containers tools (podman writer) do not.

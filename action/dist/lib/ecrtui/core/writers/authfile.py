@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ecrtui.core.errors import WriterError
+from ecrtui.core.helper_protocol import bare_host
 from ecrtui.core.models import Token
-from ecrtui.core.registry import bare_host
-from ecrtui.core.writers import helpers
+from ecrtui.core.writers import credential_programs
 from ecrtui.core.writers.jsonfile import (
     check_shape,
     check_writable,
@@ -47,14 +46,16 @@ def decode_auth(value: str) -> tuple[str, str] | None:
     return (username, password) if sep else None
 
 
-def _same_host_keys(auths: Mapping[str, Any], host: str) -> list[str]:
+def same_host_keys(auths: Mapping[str, Any], host: str) -> list[str]:
     """Every key docker would read as `host`: the bare key and `https://host/...` forms."""
     return [key for key in auths if bare_host(key) == host]
 
 
-def helper_for(data: Mapping[str, Any], host: str, *, creds_store: bool = True) -> str | None:
-    """Docker's lookup order: credHelpers[host], then credsStore. The containers tools
-    (podman, skopeo, buildah) have no credsStore: `creds_store=False` follows them."""
+def credential_store_for(data: Mapping[str, Any], host: str, *, creds_store: bool = True) -> str | None:
+    """The name of the credential helper program (`docker-credential-<name>`) docker asks
+    for `host`, None for a password kept in the file. Docker's lookup order:
+    credHelpers[host], then credsStore. The containers tools (podman, skopeo, buildah) have
+    no credsStore: `creds_store=False` follows them."""
     helpers_map = data.get("credHelpers") or {}
     name = helpers_map.get(host) if isinstance(helpers_map, dict) else None
     if (not name or not isinstance(name, str)) and creds_store:
@@ -63,7 +64,7 @@ def helper_for(data: Mapping[str, Any], host: str, *, creds_store: bool = True) 
     return name if isinstance(name, str) and name else None
 
 
-def check_helper_names(path: Path, data: Mapping[str, Any]) -> None:
+def check_credential_store_names(path: Path, data: Mapping[str, Any]) -> None:
     """Refuse `credsStore`/`credHelpers` values that are not names: docker itself cannot
     read such a file, and guessing what was meant could send a password astray."""
     store = data.get("credsStore")
@@ -82,10 +83,11 @@ def check_helper_names(path: Path, data: Mapping[str, Any]) -> None:
 
 # --- leases: one shared file, several CI jobs -------------------------------------------
 # On a shared runner several jobs log into the same registry through one config.json, and
-# the first job's post-step logout would erase what the others still use (upstream #623).
-# A job logs in under a lease (a random id kept in its GitHub state); its logout releases
-# the lease and erases the entry only when no other live lease holds it. Leases live next
-# to the file (`.config.json.ecrtui-leases`, no secrets) and change under the file's lock.
+# the first job's post-step logout would erase what the others still use (the Action ecrtui
+# replaces does). A job logs in under a lease (a random id kept in its GitHub state); its
+# logout releases the lease and erases the entry only when no other live lease holds it.
+# Leases live next to the file (`.config.json.ecrtui-leases`, no secrets) and change under
+# the file's lock.
 
 
 def _leases_path(path: Path) -> Path:
@@ -163,25 +165,25 @@ class AuthFileWriter:
         return self.locate(os.environ if self.environ is None else self.environ)
 
     def write(self, tokens: Sequence[Token]) -> None:
-        """Store every token, in the file or through the configured helper."""
+        """Store every token, in the file or through the configured store."""
         path = self.path
 
         def mutate(data: dict[str, Any]) -> bool:
             check_shape(path, data, "auths", "credHelpers")
-            check_helper_names(path, data)
+            check_credential_store_names(path, data)
             auths = data.setdefault("auths", {})
             for token in tokens:
-                for key in _same_host_keys(auths, token.host):
+                for key in same_host_keys(auths, token.host):
                     del auths[key]
-                helper = helper_for(data, token.host, creds_store=self.creds_store)
-                if helper is None:
+                store = credential_store_for(data, token.host, creds_store=self.creds_store)
+                if store is None:
                     auths[token.host] = {"auth": encode_auth(token.username, token.password)}
-                elif helper == OWN_HELPER:
+                elif store == OWN_HELPER:
                     continue  # docker asks ecrtui itself, which serves its keyring cache
                 else:
-                    # Stored first, under the file's lock: a helper that is missing or
+                    # Stored first, under the file's lock: a program that is missing or
                     # fails raises here, and the file is left as it was.
-                    helpers.store(helper, token.host, token.username, token.password)
+                    credential_programs.store(store, token.host, token.username, token.password)
                     auths[token.host] = {}  # docker's placeholder for credentials in a store
             if self.lease is not None:
                 _take_leases(path, [token.host for token in tokens], self.lease)
@@ -198,7 +200,7 @@ class AuthFileWriter:
 
         def mutate(data: dict[str, Any]) -> bool:
             check_shape(path, data, "auths", "credHelpers")
-            check_helper_names(path, data)
+            check_credential_store_names(path, data)
             auths = data.get("auths", {})
             changed = False
             held = _release_leases(path, wanted, self.lease)
@@ -206,29 +208,29 @@ class AuthFileWriter:
                 if host in held:  # another job logged in under its own lease and still needs it
                     outcome[host] = None
                     continue
-                keys = _same_host_keys(auths, host)
+                keys = same_host_keys(auths, host)
                 for key in keys:
                     del auths[key]
                 changed = changed or bool(keys)
-                helper = helper_for(data, host, creds_store=self.creds_store)
-                if helper is not None and helper != OWN_HELPER:
-                    external.append((helper, host))
+                store = credential_store_for(data, host, creds_store=self.creds_store)
+                if store is not None and store != OWN_HELPER:
+                    external.append((store, host))
                 outcome[host] = None
             return changed
 
         if read_json_object(path) is None:
             return {bare_host(h): None for h in hosts}
         update_json_file(path, mutate)
-        for helper, host in external:
+        for store, host in external:
             try:
-                helpers.erase(helper, host)
+                credential_programs.erase(store, host)
             except WriterError as error:
                 outcome[host] = error.message
         return outcome
 
     def credentials_source(self, host: str) -> str | None:
         """Where the tool reading this file gets `host`'s credentials: the writer's name for
-        a password in the file, the helper it asks (ecrtui's keyring, or another store), or
+        a password in the file, the store it asks (ecrtui's keyring, or another store), or
         None when it has nothing for the host."""
         try:
             data = read_json_object(self.path) or {}
@@ -236,76 +238,18 @@ class AuthFileWriter:
             return None
         found = data.get("auths")
         auths: dict[str, Any] = found if isinstance(found, dict) else {}
-        helper = helper_for(data, host, creds_store=self.creds_store)
+        store = credential_store_for(data, host, creds_store=self.creds_store)
         per_host = data.get("credHelpers")
-        origin = "credHelpers" if isinstance(per_host, dict) and per_host.get(host) == helper else "credsStore"
-        if helper == OWN_HELPER:
+        origin = "credHelpers" if isinstance(per_host, dict) and per_host.get(host) == store else "credsStore"
+        if store == OWN_HELPER:
             return f"{self.name}: keyring via docker-credential-{OWN_HELPER}"
-        if helper is not None and (origin == "credHelpers" or _same_host_keys(auths, host)):
+        if store is not None and (origin == "credHelpers" or same_host_keys(auths, host)):
             # A credsStore serves every host, but holds only those logged in (a placeholder).
-            return f"{self.name}: docker-credential-{helper} ({origin})"
-        return self.name if _same_host_keys(auths, host) else None
+            return f"{self.name}: docker-credential-{store} ({origin})"
+        return self.name if same_host_keys(auths, host) else None
 
     def holds(self, host: str) -> bool:
-        """Whether the file (or its helper placeholder) has an entry for `host`."""
+        """Whether the file (or its store placeholder) has an entry for `host`."""
         data = read_json_object(self.path) or {}
         auths = data.get("auths")
-        return isinstance(auths, dict) and bool(_same_host_keys(auths, host))
-
-
-# Each tool's own lookup of its credentials file, per platform (`platform` as in
-# sys.platform, passed in by tests), with HOME taken from `environ` like the tools do.
-
-
-def _home(environ: Mapping[str, str], platform: str) -> Path:
-    variable = "USERPROFILE" if platform == "win32" else "HOME"
-    return Path(environ[variable]) if environ.get(variable) else Path.home()
-
-
-def docker_config_path(environ: Mapping[str, str], platform: str | None = None) -> Path:
-    """docker: $DOCKER_CONFIG/config.json, else ~/.docker/config.json on every platform."""
-    folder = environ.get("DOCKER_CONFIG")
-    if folder:
-        return Path(folder).expanduser() / "config.json"
-    return _home(environ, platform or sys.platform) / ".docker" / "config.json"
-
-
-def podman_auth_path(environ: Mapping[str, str], platform: str | None = None, uid: int | None = None) -> Path:
-    """podman, skopeo, buildah: $REGISTRY_AUTH_FILE; on Linux
-    $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/<uid>/auth.json; on macOS
-    and Windows ~/.config/containers/auth.json (where the podman client runs)."""
-    platform = platform or sys.platform
-    if environ.get("REGISTRY_AUTH_FILE"):
-        return Path(environ["REGISTRY_AUTH_FILE"]).expanduser()
-    if platform in ("darwin", "win32"):
-        return _home(environ, platform) / ".config" / "containers" / "auth.json"
-    if environ.get("XDG_RUNTIME_DIR"):
-        return Path(environ["XDG_RUNTIME_DIR"]) / "containers" / "auth.json"
-    if uid is None:
-        uid = os.getuid() if hasattr(os, "getuid") else 0
-    return Path(f"/run/containers/{uid}/auth.json")
-
-
-def helm_registry_path(environ: Mapping[str, str], platform: str | None = None) -> Path:
-    """helm: $HELM_REGISTRY_CONFIG, else $HELM_CONFIG_HOME/registry/config.json, else its
-    config home ($XDG_CONFIG_HOME/helm on every platform when set; otherwise
-    ~/Library/Preferences/helm on macOS, %APPDATA%\\helm on Windows, ~/.config/helm)."""
-    platform = platform or sys.platform
-    if environ.get("HELM_REGISTRY_CONFIG"):
-        return Path(environ["HELM_REGISTRY_CONFIG"]).expanduser()
-    if environ.get("HELM_CONFIG_HOME"):
-        return Path(environ["HELM_CONFIG_HOME"]).expanduser() / "registry" / "config.json"
-    if environ.get("XDG_CONFIG_HOME"):
-        base = Path(environ["XDG_CONFIG_HOME"]) / "helm"
-    elif platform == "darwin":
-        base = _home(environ, platform) / "Library" / "Preferences" / "helm"
-    elif platform == "win32":
-        base = (Path(environ["APPDATA"]) if environ.get("APPDATA") else _home(environ, platform)) / "helm"
-    else:
-        base = _home(environ, platform) / ".config" / "helm"
-    return base / "registry" / "config.json"
-
-
-def finch_config_path(environ: Mapping[str, str], platform: str | None = None) -> Path:
-    """Finch: its nerdctl reads ~/.finch/config.json (its own DOCKER_CONFIG)."""
-    return _home(environ, platform or sys.platform) / ".finch" / "config.json"
+        return isinstance(auths, dict) and bool(same_host_keys(auths, host))
