@@ -12,7 +12,6 @@ expiry is made to pass by rewriting that entry in the keyring through the cache 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -26,7 +25,7 @@ from support.credential_helper import use_ecr_standin, use_secret_service
 from support.environment import Env
 from support.gnome_keyring import SecretServiceSession
 
-from ecrtui.core.cache.entry import identity_key
+from ecrtui.core.cache.entry import CacheEntry, identity_key
 from ecrtui.core.cache.store import TokenCache, open_cache
 from ecrtui.core.clock import iso_z, utc_now
 from ecrtui.core.models import Registry
@@ -78,7 +77,8 @@ def expire(env: Env, host: str) -> None:
     cache = open_cache(env.vars)
     entry = cache.get(host)
     assert entry is not None, f"no cached token for {host}"
-    cache.put(dataclasses.replace(entry, expires_at=EXPIRED_AT, refresh_at=EXPIRED_AT))
+    fields = {name: getattr(entry, name) for name in entry.__slots__}
+    cache.put(CacheEntry(**{**fields, "expires_at": EXPIRED_AT, "refresh_at": EXPIRED_AT}))
 
 
 # --- the two faces -----------------------------------------------------------------------
