@@ -23,6 +23,7 @@ from ecrtui.core.addresses import (
 )
 from ecrtui.core.errors import UsageError
 from ecrtui.core.helper_protocol import bare_host
+from ecrtui.core.partitions import REGISTRY_DOMAINS, arn_partition
 
 # 123456789012 in digits that `\\d` and str.isdigit() accept but AWS does not
 FULLWIDTH_ID = "".join(chr(0xFF10 + int(d)) for d in "123456789012")
@@ -274,3 +275,26 @@ def test_ids_joined_by_any_mix_of_commas_and_spaces_parse_back(ids: list[str], d
     specs = parse_registry_list(text)
     assert _ids(specs) == list(dict.fromkeys(ids))
     assert all(spec.type is RegistryType.PRIVATE and spec.region is None and spec.host is None for spec in specs)
+
+
+@pytest.mark.parametrize(
+    ("region", "arn"),
+    [
+        ("eu-west-1", "aws"),
+        ("cn-north-1", "aws-cn"),
+        ("us-gov-west-1", "aws-us-gov"),
+        ("us-iso-east-1", "aws-iso"),
+        ("us-isob-east-1", "aws-iso-b"),
+        ("eu-isoe-west-1", "aws-iso-e"),
+        ("eusc-de-east-1", "aws-eusc"),
+    ],
+)
+def test_one_partition_table_names_arns_and_hostnames(region: str, arn: str) -> None:
+    """The ARN partition and the hostname's DNS suffix come from one table: a region's
+    canonical host ends in a known registry domain and parses back to that region."""
+    assert arn_partition(region) == arn
+    for dualstack in (False, True):
+        host = private_host("123456789012", region, dualstack=dualstack)
+        parsed = parse_ecr_host(host)
+        assert parsed is not None and parsed.region == region and parsed.dualstack is dualstack
+    assert private_host("123456789012", region).endswith(REGISTRY_DOMAINS)
