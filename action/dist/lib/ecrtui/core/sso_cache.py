@@ -9,19 +9,16 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ecrtui.core.clock import iso_z, parse_iso
-from ecrtui.core.errors import EcrtuiError, WriterError
 from ecrtui.core.locations import sso_cache_dir
 from ecrtui.core.sanitize import remember_secret
 from ecrtui.core.sso_config import SsoConfig
-from ecrtui.core.writers.jsonfile import make_private_folders, removed_on_signal, resolve_target
+from ecrtui.core.writers.jsonfile import write_text_atomically
 
 
 def format_time(moment: dt.datetime) -> str:
@@ -43,50 +40,6 @@ def read_json(path: Path) -> dict[str, Any] | None:
 def write_json(path: Path, value: Mapping[str, Any]) -> None:
     """Write atomically, mode 0600, in a 0700 directory: a reader sees the old file or the new."""
     write_text_atomically(path, json.dumps(value), mode=0o600)
-
-
-def write_text_atomically(
-    path: Path,
-    text: str,
-    mode: int | None = None,
-    *,
-    check: Callable[[Path], None] | None = None,
-    commit: bool = True,
-    error: type[EcrtuiError] = WriterError,
-) -> None:
-    """Replace `path` (or the file its symlink leads to: the link stays) by `text` through a
-    temporary file in its folder (fsync, rename); mode: given, else the file's own, else 0600.
-    `check` sees the written temp file first and may raise; `commit=False` only checks. An
-    OS error becomes `error`, naming the file."""
-    try:
-        target = resolve_target(path)
-        make_private_folders(target.parent)  # every folder it makes 0700, whatever the umask
-        if mode is None:
-            mode = target.stat().st_mode & 0o777 if target.exists() else 0o600
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with removed_on_signal(temp):
-            try:
-                if hasattr(os, "fchmod"):  # Windows has it only from Python 3.13
-                    os.fchmod(fd, mode)
-                else:
-                    os.chmod(temp, mode)
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                if check is not None:
-                    check(Path(temp))
-                if commit:
-                    os.replace(temp, target)
-            finally:
-                if os.path.exists(temp):
-                    with contextlib.suppress(OSError):
-                        os.unlink(temp)
-    except OSError as problem:
-        raise error(
-            f"cannot write {path}: {problem.strerror or problem}",
-            remediation=f"check that {path.parent} is a folder you can write to, then try again",
-        ) from None
 
 
 def token_path(config: SsoConfig, environ: Mapping[str, str] | None = None) -> Path:

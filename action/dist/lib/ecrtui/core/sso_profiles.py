@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ecrtui.core.aws_profiles import read_ini
 from ecrtui.core.errors import ConfigError
-from ecrtui.core.sso_cache import write_text_atomically
 from ecrtui.core.sso_targets import DiscoveredBlock, GeneratedTarget, WriteResult, read_block, split_lines
+from ecrtui.core.writers.jsonfile import write_text_atomically
 
 
 def profile_name(target: GeneratedTarget) -> str:

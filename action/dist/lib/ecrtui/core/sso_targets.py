@@ -31,7 +31,7 @@ import yaml
 from ecrtui.core.discover import DiscoveredAccount
 from ecrtui.core.errors import ConfigError
 from ecrtui.core.profiles_file import load_profiles_file, parse_profiles_text, read_profiles_text
-from ecrtui.core.sso_cache import write_text_atomically
+from ecrtui.core.writers.jsonfile import write_text_atomically
 
 
 @dataclass(frozen=True)

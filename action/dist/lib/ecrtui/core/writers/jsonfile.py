@@ -4,6 +4,8 @@ An exclusive inter-process lock (filelock: a well-kept cross-platform lock, so w
 hand-roll fcntl/msvcrt), a strict parse that refuses to overwrite anything that is not a
 JSON object, and an atomic replace (temp file in the same folder, fsync, rename) that
 leaves mode 0600. A crash at any point leaves the old file or the new one, never a torn one.
+`write_text_atomically` replaces a text file the same way (the SSO cache, the profiles
+file's and ~/.aws/config's generated blocks).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ecrtui.core.errors import WriterError
+from ecrtui.core.errors import EcrtuiError, WriterError
 
 LOCK_TIMEOUT_SECONDS = 60.0
 
@@ -289,4 +291,48 @@ def update_json_file(path: Path, mutate: Callable[[dict[str, Any]], bool]) -> di
         raise WriterError(
             f"cannot write {path}: {error.strerror}",
             remediation="check the file's and the folder's permissions",
+        ) from None
+
+
+def write_text_atomically(
+    path: Path,
+    text: str,
+    mode: int | None = None,
+    *,
+    check: Callable[[Path], None] | None = None,
+    commit: bool = True,
+    error: type[EcrtuiError] = WriterError,
+) -> None:
+    """Replace `path` (or the file its symlink leads to: the link stays) by `text` through a
+    temporary file in its folder (fsync, rename); mode: given, else the file's own, else 0600.
+    `check` sees the written temp file first and may raise; `commit=False` only checks. An
+    OS error becomes `error`, naming the file."""
+    try:
+        target = resolve_target(path)
+        make_private_folders(target.parent)  # every folder it makes 0700, whatever the umask
+        if mode is None:
+            mode = target.stat().st_mode & 0o777 if target.exists() else 0o600
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with removed_on_signal(temp):
+            try:
+                if hasattr(os, "fchmod"):  # Windows has it only from Python 3.13
+                    os.fchmod(fd, mode)
+                else:
+                    os.chmod(temp, mode)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                if check is not None:
+                    check(Path(temp))
+                if commit:
+                    os.replace(temp, target)
+            finally:
+                if os.path.exists(temp):
+                    with contextlib.suppress(OSError):
+                        os.unlink(temp)
+    except OSError as problem:
+        raise error(
+            f"cannot write {path}: {problem.strerror or problem}",
+            remediation=f"check that {path.parent} is a folder you can write to, then try again",
         ) from None
