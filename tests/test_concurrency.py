@@ -1,7 +1,8 @@
-"""Many ecrtui processes writing the same credentials files at once (DESIGN.md,
-"Credential writers"): every entry lands, the files stay valid JSON, unrelated keys
+"""Many ecrtui processes writing the same credentials files at once (docs/login-engine.md,
+"writes"): every entry lands, the files stay valid JSON, unrelated keys
 survive, the mode is 0600, and one CI job's logout never erases what another job uses
-(the shared-runner problem of the upstream Action, #623/#77 in REFERENCE.md).
+(the shared-runner problem of the upstream Action: one job's post-step logout
+removing the login of another job on the same self-hosted runner).
 
 All runs are real `python -m ecrtui` processes against moto server. For comparison,
 `python tests/support/docker_race.py` runs the same race with the docker CLI.

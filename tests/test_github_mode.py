@@ -1,5 +1,5 @@
 """GitHub Actions mode, black-box: a port of every case of aws-actions/amazon-ecr-login's
-own test suite (REFERENCE.md section 1), plus the cases it misses.
+own test suite, plus the cases it misses.
 
 Each test runs the action as the runner would: `node action/main.js` for a login and
 `node action/post.js` for the post-job logout (the ecrtui bundled in action/dist, not the

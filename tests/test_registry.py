@@ -31,7 +31,8 @@ ARABIC_INDIC_ID = "".join(chr(0x0660 + int(d)) for d in "012345678901")
 
 # --- parse_ecr_host ----------------------------------------------------------------------
 
-# REFERENCE.md section 2: (host, account, region, fips, dualstack).
+# Every hostname form ECR answers to (private, FIPS, dual-stack, every partition):
+# (host, account, region, fips, dualstack).
 MUST_PARSE = [
     ("123456789012.dkr.ecr.us-east-1.amazonaws.com", "123456789012", "us-east-1", False, False),
     ("123456789012.dkr-ecr.us-west-2.on.aws", "123456789012", "us-west-2", False, True),
