@@ -382,6 +382,8 @@ def test_the_direct_reader_is_not_used_where_keyring_would_choose_otherwise(tmp_
     bus = {"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent", "HOME": str(tmp_path)}
     assert open_fast_reader({**bus, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"}) is None
     assert open_fast_reader({"HOME": str(tmp_path)}) is None  # no session bus
+    # keyring sets these on every backend (another collection, say): only keyring reads then
+    assert open_fast_reader({**bus, "KEYRING_PROPERTY_PREFERRED_COLLECTION": "/x/y"}) is None
     config = tmp_path / ".config" / "python_keyring"
     config.mkdir(parents=True)
     (config / "keyringrc.cfg").write_text("[backend]\ndefault-keyring=keyrings.alt.file.PlaintextKeyring\n")
