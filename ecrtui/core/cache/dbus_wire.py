@@ -5,8 +5,9 @@ structs).
 
 Written here rather than imported from jeepney: importing jeepney (which imports typing,
 enum, socket's helpers and every message wrapper) cost about as much as the rest of the
-credential helper's cached `get`. Anything unexpected raises DBusError, and the reader's
-caller then goes through keyring, which reads the same items.
+credential helper's cached `get`. Anything unexpected raises DBusError (a message that
+does not parse, whatever the way, is turned into one where messages are parsed), and the
+reader's caller then goes through keyring, which reads the same items.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ _PATH, _INTERFACE, _MEMBER, _ERROR_NAME, _REPLY_SERIAL, _DESTINATION, _SIGNATURE
 _FIXED = {"y": ("B", 1), "b": ("I", 4), "n": ("h", 2), "q": ("H", 2), "i": ("i", 4), "u": ("I", 4)}
 _FIXED.update({"x": ("q", 8), "t": ("Q", 8), "d": ("d", 8), "h": ("I", 4)})
 _MAX_MESSAGE = 1 << 24
+_MAX_AUTH_LINE = 4096
+# Containers inside containers (variants included), as deep as the specification allows.
+_MAX_DEPTH = 64
+# What a message that does not parse raises on its way; `_message` makes it a DBusError.
+_MALFORMED = (IndexError, KeyError, ValueError, TypeError, RecursionError, struct.error)
 
 
 class DBusError(Exception):
@@ -33,12 +39,15 @@ class DBusError(Exception):
 
 
 def _complete(signature: str, start: int) -> int:
-    """The end of the single complete type that starts at `start`."""
+    """The end of the single complete type that starts at `start` (IndexError past the end
+    of a broken signature)."""
+    while signature[start] == "a":
+        start += 1
     code = signature[start]
-    if code == "a":
-        return _complete(signature, start + 1)
     if code in "({":
         close, depth, index = {"(": ")", "{": "}"}[code], 0, start
+        if signature[start + 1] == close:  # `()`, `{}`: elements of no bytes, arrays without end
+            raise DBusError(f"empty container in signature {signature!r}")
         while True:
             depth += {code: 1, close: -1}.get(signature[index], 0)
             index += 1
@@ -120,7 +129,9 @@ class _Reader:
         self.offset += size
         return chunk
 
-    def read(self, kind: str) -> Any:
+    def read(self, kind: str, depth: int = 0) -> Any:
+        if depth > _MAX_DEPTH:
+            raise DBusError("containers nested too deep")
         code = kind[0]
         self.align(_alignment(code))
         if code in _FIXED:
@@ -134,14 +145,14 @@ class _Reader:
             return self.take(self.take(1)[0] + 1)[:-1].decode("ascii")
         if code == "v":
             inner = str(self.read("g"))
-            return (inner, self.read(inner))
+            return (inner, self.read(inner, depth + 1))
         if code in "({":
-            return tuple(self.read(part) for part in _types(kind[1:-1]))
+            return tuple(self.read(part, depth + 1) for part in _types(kind[1:-1]))
         if code == "a":
-            return self._array(kind[1:])
+            return self._array(kind[1:], depth + 1)
         raise DBusError(f"cannot read type {kind}")
 
-    def _array(self, element: str) -> Any:
+    def _array(self, element: str, depth: int) -> Any:
         (size,) = struct.unpack("<I", self.take(4))
         self.align(_alignment(element[0]))
         end = self.offset + size
@@ -149,7 +160,10 @@ class _Reader:
             return self.take(size)
         items = []
         while self.offset < end:
-            items.append(self.read(element))
+            start = self.offset
+            items.append(self.read(element, depth))
+            if self.offset == start:  # nothing consumed: the same element for ever
+                raise DBusError(f"array of {element!r} elements taking no bytes")
         return dict(items) if element[0] == "{" else items
 
 
@@ -164,30 +178,37 @@ def _unescape(text: str) -> str:
 
 def _socket_path(address: str) -> str:
     """The Unix socket of the first usable address of DBUS_SESSION_BUS_ADDRESS."""
-    for entry in address.split(";"):
-        transport, _, rest = entry.partition(":")
-        options = dict(part.partition("=")[::2] for part in rest.split(",") if part)
-        if transport == "unix" and "path" in options:
-            return _unescape(options["path"])
-        if transport == "unix" and "abstract" in options:
-            return "\0" + _unescape(options["abstract"])
+    try:
+        for entry in address.split(";"):
+            transport, _, rest = entry.partition(":")
+            options = dict(part.partition("=")[::2] for part in rest.split(",") if part)
+            if transport == "unix" and "path" in options:
+                return _unescape(options["path"])
+            if transport == "unix" and "abstract" in options:
+                return "\0" + _unescape(options["abstract"])
+    except ValueError:  # a bad `%` escape, or bytes that are not UTF-8
+        raise DBusError("the session bus address does not parse") from None
     raise DBusError("no Unix socket address for the session bus")
 
 
 class Connection:
-    """One connection to the session bus, for method calls answered in order."""
+    """One connection to the session bus, for method calls: several may be sent before
+    their answers are read, and the answers may come in any order."""
 
     def __init__(self, address: str, timeout: float) -> None:
         self._socket = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         self._socket.settimeout(timeout)
-        self._buffer = b""
+        self._buffer = bytearray()
         self._serial = 0
+        self._awaited: set[int] = set()  # calls sent whose answers `reply` has not handed out
+        self._answers: dict[int, tuple[int, dict[int, Any], tuple[Any, ...]]] = {}  # come early
         try:
             self._socket.connect(_socket_path(address))
             self._authenticate()
             # The bus wants Hello first; its answer (our unique name) is not needed, and
             # `reply` skips it on the way to the answer of the next call.
-            self.send("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello")
+            hello = self.send("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello")
+            self._awaited.discard(hello)
         except BaseException:
             self.close()
             raise
@@ -196,8 +217,12 @@ class Connection:
         uid = str(os.getuid()).encode("ascii").hex()
         self._socket.sendall(b"\0AUTH EXTERNAL " + uid.encode("ascii") + b"\r\n")
         while b"\r\n" not in self._buffer:
+            if len(self._buffer) > _MAX_AUTH_LINE:
+                raise DBusError("the session bus's answer to the authentication is too long")
             self._receive()
-        line, _, self._buffer = self._buffer.partition(b"\r\n")
+        end = self._buffer.index(b"\r\n")
+        line = bytes(self._buffer[:end])
+        del self._buffer[: end + 2]
         if not line.startswith(b"OK "):
             raise DBusError("the session bus refused the authentication")
         self._socket.sendall(b"BEGIN\r\n")
@@ -224,19 +249,27 @@ class Connection:
         header.write("a(yv)", fields)
         header.pad(8)
         self._socket.sendall(bytes(header.data) + bytes(body.data))
+        self._awaited.add(self._serial)
         return self._serial
 
     def reply(self, serial: int) -> tuple[Any, ...]:
-        """The body of the answer to call `serial` (signals and other messages skipped)."""
-        while True:
-            kind, fields, body = self._message()
-            if fields.get(_REPLY_SERIAL) != serial:
-                continue
-            if kind == ERROR:
-                raise DBusError(f"{fields.get(_ERROR_NAME, 'error')}: {body[:1]}")
-            if kind != METHOD_RETURN:
-                raise DBusError(f"unexpected message type {kind}")
-            return body
+        """The body of the answer to call `serial`. Answers to other calls sent read on the
+        way are kept for their own `reply`; signals and other messages are skipped."""
+        answer = self._answers.pop(serial, None)
+        while answer is None:
+            message = self._message()
+            answered = message[1].get(_REPLY_SERIAL)
+            if answered == serial:
+                answer = message
+            elif isinstance(answered, int) and answered in self._awaited:
+                self._answers[answered] = message
+        self._awaited.discard(serial)
+        kind, fields, body = answer
+        if kind == ERROR:
+            raise DBusError(f"{fields.get(_ERROR_NAME, 'error')}: {body[:1]}")
+        if kind != METHOD_RETURN:
+            raise DBusError(f"unexpected message type {kind}")
+        return body
 
     def call(
         self, destination: str, path: str, interface: str, member: str, signature: str = "", *args: object
@@ -255,11 +288,22 @@ class Connection:
             raise DBusError("message too large")
         while len(self._buffer) < total:
             self._receive()
-        data, self._buffer = self._buffer[:total], self._buffer[total:]
+        data = bytes(self._buffer[:total])
+        del self._buffer[:total]
+        return parse_message(data, header_end)
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+def parse_message(data: bytes, header_end: int) -> tuple[int, dict[int, Any], tuple[Any, ...]]:
+    """A whole little-endian message: its type, header fields and body. Whatever in it does
+    not parse (a broken signature, an unknown type, nesting past the limit, bad UTF-8)
+    raises DBusError, here and only here."""
+    try:
         fields = {code: value for code, (_, value) in _Reader(data, 12).read("a(yv)")}
         signature = str(fields.get(_SIGNATURE, ""))
         reader = _Reader(data, header_end)
         return data[1], fields, tuple(reader.read(kind) for kind in _types(signature))
-
-    def close(self) -> None:
-        self._socket.close()
+    except _MALFORMED as error:
+        raise DBusError(f"malformed message ({type(error).__name__})") from None

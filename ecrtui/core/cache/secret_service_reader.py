@@ -21,7 +21,6 @@ _BUS_NAME = "org.freedesktop.secrets"
 _SERVICE_PATH = "/org/freedesktop/secrets"
 _SERVICE = "org.freedesktop.Secret.Service"
 _COLLECTION = "org.freedesktop.Secret.Collection"
-_ITEM = "org.freedesktop.Secret.Item"
 # Longer than the caller's deadline (2 s), which ends a hung read first.
 _CALL_TIMEOUT = 10.0
 
@@ -43,7 +42,10 @@ class SecretServiceReader:
 
     def _open(self) -> Connection:
         if self._connection is None:
-            connection = Connection(self._address, _CALL_TIMEOUT)
+            try:
+                connection = Connection(self._address, _CALL_TIMEOUT)
+            except (DBusError, OSError) as error:  # no bus there, or not one that lets us in
+                raise Declined(str(error) or type(error).__name__) from None
             try:
                 # Both asked at once: neither answer depends on the other.
                 opening = connection.send(_BUS_NAME, _SERVICE_PATH, _SERVICE, "OpenSession", "sv", "plain", ("s", ""))
@@ -52,7 +54,7 @@ class SecretServiceReader:
                 (path,) = connection.reply(alias)
                 if path == "/":
                     raise Declined("no default collection")
-            except (DBusError, ValueError) as error:
+            except (DBusError, OSError, ValueError) as error:
                 connection.close()
                 raise Declined(str(error)) from None
             self._session, self._collection = str(session), str(path)
@@ -63,8 +65,8 @@ class SecretServiceReader:
         return self.get_passwords(service, [username])[0]
 
     def get_passwords(self, service: str, usernames: list[str]) -> list[str | None]:
-        """The secrets of several items (None where there is none), searched for at once and
-        read with one GetSecrets."""
+        """The secrets of several items (None where there is none): every search sent before
+        any answer is read, then one GetSecrets."""
         connection = self._open()
         try:
             searches = [
@@ -84,12 +86,13 @@ class SecretServiceReader:
             if not wanted:
                 return [None] * len(usernames)
             (secrets,) = connection.call(_BUS_NAME, _SERVICE_PATH, _SERVICE, "GetSecrets", "aoo", wanted, self._session)
-        except (DBusError, ValueError) as error:  # a locked item answers IsLocked: keyring unlocks or reports it
+        except (DBusError, OSError, ValueError) as error:
+            # A locked item answers IsLocked: keyring unlocks or reports it.
             raise Declined(str(error)) from None
         if not isinstance(secrets, dict) or not all(item in secrets for item in wanted):
             raise Declined("not every secret was handed over (a locked item?)")
-        return [None if item is None else bytes(secrets[item][2]).decode("utf-8") for item in items]
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
+        try:
+            return [None if item is None else bytes(secrets[item][2]).decode("utf-8") for item in items]
+        except (IndexError, KeyError, TypeError, ValueError):
+            # Not a (session, parameters, value, content type) structure, or not UTF-8.
+            raise Declined("a secret that is not a plain UTF-8 text") from None
