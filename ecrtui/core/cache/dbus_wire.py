@@ -30,7 +30,7 @@ _MAX_MESSAGE = 1 << 24
 _MAX_AUTH_LINE = 4096
 # Containers inside containers (variants included), as deep as the specification allows.
 _MAX_DEPTH = 64
-# What a message that does not parse raises on its way; `_message` makes it a DBusError.
+# What a message that does not parse raises on its way; `parse_message` makes it a DBusError.
 _MALFORMED = (IndexError, KeyError, ValueError, TypeError, RecursionError, struct.error)
 
 
