@@ -15,6 +15,9 @@ from ecrtui.core.profiles_file import Defaults
 from ecrtui.core.writers import make_writers
 
 DEFAULT_WRITERS = ("docker",)
+# What each problem a logout meets costs, as both faces say it.
+TOKENS_NOT_ERASED = "the cached tokens were not erased"
+NOT_RERECORDED = "the record of logins was not updated"
 
 
 @dataclass
