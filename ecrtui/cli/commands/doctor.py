@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> ExitCode:
         render_text(report, sys.stdout)
         if output is OutputFormat.GITHUB:
             render_annotations(report, sys.stdout)
-    return ExitCode.FAILED if report.failed else ExitCode.OK
+    return ExitCode(report.exit_status)
 
 
 # --- JSON --------------------------------------------------------------------------------------
