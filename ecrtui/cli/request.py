@@ -129,12 +129,27 @@ def aws_settings(
     )
 
 
+def _given(args: argparse.Namespace, environ: Mapping[str, str], output: OutputFormat) -> _Given:
+    given = _flags(args)
+    return _with_inputs(given, ActionInputs.from_environ(environ)) if output is OutputFormat.GITHUB else given
+
+
+def _proxy(given: _Given) -> str | None:
+    return None if given.proxy is None else check_proxy_url(given.proxy)
+
+
+def selection_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> tuple[Selection, str | None]:
+    """The selection and the checked proxy URL that the flags (and in GitHub mode the
+    Action's inputs) ask for, read as `build_request` reads them: for `doctor`, which
+    reads the profiles file itself (leniently)."""
+    given = _given(args, environ, output_format(args, environ))
+    return _selection(args, given), _proxy(given)
+
+
 def build_request(args: argparse.Namespace, environ: Mapping[str, str]) -> Request:
     output = output_format(args, environ)
-    given = _flags(args)
-    if output is OutputFormat.GITHUB:
-        given = _with_inputs(given, ActionInputs.from_environ(environ))
-    proxy = None if given.proxy is None else check_proxy_url(given.proxy)
+    given = _given(args, environ, output)
+    proxy = _proxy(given)
     profiles = load_profiles(args.config, environ)
     defaults = profiles.defaults
     settings = aws_settings(args, defaults, environ, proxy)

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecrtui.core.addresses import RegistryType
-from ecrtui.core.aws import AwsSettings, ClientFactory
+from ecrtui.core.aws import AwsSettings
 from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles
-from ecrtui.core.diagnose import Check, DoctorPlan, TargetReport, run_doctor
+from ecrtui.core.diagnose import Check, TargetReport
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.models import LoginEvent, LoginResult, Registry, Target
 from ecrtui.core.plan import plan_registries
 from ecrtui.core.profiles_file import Defaults, load_profiles
-from ecrtui.core.usecases.doctor_settings import doctor_settings
+from ecrtui.core.usecases.doctor import diagnose_target
 from ecrtui.core.usecases.login import NOT_CACHED, NOT_RECORDED, login
 from ecrtui.core.usecases.logout import DEFAULT_WRITERS, NOT_RERECORDED, TOKENS_NOT_ERASED, logout
 from ecrtui.core.usecases.status import registry_status
@@ -246,13 +246,7 @@ class Services:
         permissions, local files), then this machine's checks; `on_check` sees each check
         as it is made (from the doctor's threads)."""
         target = self.targets[row.registry.target]
-        settings = doctor_settings(self.defaults, self.environ)
-        report = run_doctor(
-            DoctorPlan(targets=(target,), defaults=self.defaults),
-            ClientFactory(settings),
-            environ=self.environ,
-            on_check=on_check,
-        )
+        report = diagnose_target(target, self.defaults, self.environ, on_check)
         home = self.environ.get("HOME", "")
         ours = [c for c in report.checks if c.target == target.name]
         machine = [c for c in report.checks if c.target is None]

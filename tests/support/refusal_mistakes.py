@@ -151,6 +151,12 @@ MISTAKES = [
     ),
     # flags
     pytest.param(
+        Refusal(
+            ("doctor", "--region", "us-east-1", "--role-arn", "role/x"), "--role-arn 'role/x' is not an IAM role ARN"
+        ),
+        id="doctor-role-arn",  # the doctor reads the selection as login does
+    ),
+    pytest.param(
         Refusal(("status", "--out", "github"), "unrecognized arguments: --out github"), id="output-abbreviated"
     ),
     pytest.param(
