@@ -294,11 +294,6 @@ class Helper:
         return json.dumps(hosts, separators=(",", ":")) + "\n"
 
 
-def _echo(text: str) -> str:
-    """`text` cut short and without control characters, for an echo on stdout."""
-    return "".join(c if c.isprintable() else "?" for c in text[:40])
-
-
 def _read_request(stream: TextIO) -> str | None:
     """stdin as text; None when it is not UTF-8 (the protocol's requests always are)."""
     raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
@@ -329,7 +324,9 @@ def main(
         out.write(USAGE + "\n")
         return 1
     if action not in actions:
-        out.write(f"Unknown credential action `{_echo(action)}`\n")
+        from ecrtui.core.sanitize import printable  # only here: never on the cached `get`
+
+        out.write(f"Unknown credential action `{printable(action[:40])}`\n")
         return 1
     request = _read_request(sys.stdin if stdin is None else stdin)
     try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ecrtui.cli.commands import COMMANDS
+from ecrtui.cli.parser import options_taking_a_value
 from ecrtui.pipes import quiet_on_closed_pipe
 
 USAGE = 2
@@ -40,11 +41,12 @@ class Launch:
 
 
 def interpret(raw: Sequence[str]) -> Launch:
-    """The meaning of `ecrtui RAW...`. A command anywhere wins: options before it are its
-    own (`ecrtui --region R login` is `ecrtui login --region R`), so `ecrtui status --demo`
-    is a (rejected) option of status, never the demo."""
+    """The meaning of `ecrtui RAW...`. The command is the first word that is neither an
+    option nor an option's value; options before it are its own (`ecrtui --region R login`
+    is `ecrtui login --region R`), so `ecrtui status --demo` is a (rejected) option of
+    status, never the demo, and `ecrtui --target logout login` logs into target `logout`."""
     args = list(raw)
-    command_at = next((i for i, arg in enumerate(args) if arg in COMMANDS), None)
+    command_at = _command_at(args)
     if command_at is not None:
         return _command(args, command_at)
     if "-h" in args or "--help" in args:
@@ -56,6 +58,25 @@ def interpret(raw: Sequence[str]) -> Launch:
     if "--headless" in args:
         return Launch("headless", ("login", *(a for a in args if a != "--headless")))
     return _without_command(args)
+
+
+def _command_at(args: list[str]) -> int | None:
+    """Where the command word is, or None. Which options take a value comes from the
+    command's own parser (only the modules of command words present are imported)."""
+    for at, word in enumerate(args):
+        if word in COMMANDS and _first_word_at(args, at, options_taking_a_value(word)):
+            return at
+    return None
+
+
+def _first_word_at(args: list[str], at: int, takes_value: frozenset[str]) -> bool:
+    """Whether args[at] is the first word that is neither an option nor an option's value."""
+    index = 0
+    while index < at:
+        if not args[index].startswith("-") or args[index] == "--":
+            return False  # an earlier word, or everything after `--` is a word
+        index += 2 if args[index] in takes_value else 1
+    return index == at
 
 
 def _command(args: list[str], at: int) -> Launch:

@@ -150,6 +150,21 @@ def test_options_before_a_command_are_the_commands_own(env: Env) -> None:
     assert "111111111111.dkr.ecr.us-east-1.amazonaws.com" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("--target", "logout", "login"), "logout"),  # a login into target `logout`, not a logout
+        (("--headless", "--target", "status"), "status"),  # a login into target `status`
+        (("--target", "dev", "--target", "status", "logout"), "status"),
+    ],
+)
+def test_an_options_value_is_never_the_command(env: Env, args: tuple[str, ...], named: str) -> None:
+    profiles = env.write_profiles("version: 1\ntargets:\n  - name: dev\n    region: us-east-1\n")
+    result = run_cli({**env.vars, "ECRTUI_CONFIG": str(profiles)}, *args, timeout=30)
+    assert result.returncode == 2, result.stderr
+    assert f"no target named '{named}'" in result.stderr, result.stderr
+
+
 def test_a_command_with_demo_never_opens_the_demo(tmp_path: Path) -> None:
     result = run_cli(plain_env(tmp_path), "status", "--demo", timeout=10)
     assert result.returncode == 2

@@ -1,9 +1,10 @@
-"""Hostile and broken input, through the real `ecrtui` command, beyond the mistakes of
-tests/test_bad_input.py and tests/test_config.py: special files where a config should be
-(FIFOs that would hang a reader, devices, symlink loops), terminal escapes and line
-breaks smuggled into names, YAML tags that would run code in a careless loader, numbers
-JSON cannot hold, read-only and world-writable folders, GitHub inputs and state crafted to
-forge output lines, and credential-helper names that would run another program.
+"""Hostile and broken input, through the real `ecrtui` command, beyond the refusal table
+(tests/test_refusals.py, its cases in tests/support/refusal_*.py) and tests/test_config.py:
+special files where a config should be (FIFOs that would hang a reader, devices, symlink
+loops), terminal escapes and line breaks smuggled into names, YAML tags that would run
+code in a careless loader, numbers JSON cannot hold, read-only and world-writable
+folders, GitHub inputs and state crafted to forge output lines, and credential-helper
+names that would run another program.
 
 Every case must end with its exit code (2: nothing tried; 1: the login ran and the file
 it meant to write was refused), one line saying why, no traceback, no AWS call for 2, and

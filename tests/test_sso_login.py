@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import stat
 import subprocess
 import sys
@@ -423,3 +424,25 @@ def test_tokens_and_client_secrets_are_redacted_once_stored(sso_env: Env) -> Non
     flow._store({"accessToken": access, "expiresIn": 3600, "refreshToken": refresh}, registration, "device")
     for secret in (access, refresh, client_secret):
         assert secret not in redact(f"failed with {secret}")
+
+
+def test_the_profiles_files_timeout_and_attempts_apply_to_sso_as_to_login(sso_env: Env) -> None:
+    """`sso` reads the profiles file's `timeout` and `max_attempts` as `login` does: one
+    second and one attempt against a service that never answers, not 10 s three times."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections are accepted by the kernel, never answered
+    try:
+        profiles = sso_env.write_profiles("version: 1\ndefaults:\n  timeout: 1\n  max_attempts: 1\ntargets: []\n")
+        sso_env.vars.update(
+            ECRTUI_CONFIG=str(profiles), AWS_ENDPOINT_URL_SSO_OIDC=f"http://127.0.0.1:{silent.getsockname()[1]}"
+        )
+        started = time.monotonic()
+        result = run_cli(sso_env, "sso", "login", "--sso-session", "corp", timeout=60)
+        elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+    assert result.returncode == 1, result.stderr
+    one_line_error(result)
+    assert elapsed < 8, f"took {elapsed:.1f}s"
+    assert nothing_written(sso_env)

@@ -9,6 +9,8 @@ from support.commands import run_cli
 from support.credential_helper import HOST
 from support.environment import Env
 
+from ecrtui.tui.services import Services
+
 
 def status_cell(env: Env) -> str:
     result = run_cli(env, "status", "--region", "us-east-1", "--registries", "123456789012")
@@ -59,3 +61,19 @@ def test_a_cached_host_no_plan_names_is_listed_in_text_and_json(env: Env) -> Non
     records = json.loads(run_cli(env, *other, "--output", "json").stdout)["registries"]
     [unplanned] = [r for r in records if r["registry"] == HOST]
     assert unplanned["cached"] is True and "credentials_in" not in unplanned
+
+
+def test_a_malformed_credentials_file_holds_nothing_and_status_goes_on(env: Env) -> None:
+    """`status` (and the app's cached state, the same use case) reads a file it cannot
+    parse as holding nothing, as logout does, instead of stopping on it."""
+    env.docker_config.parent.mkdir(parents=True)
+    env.docker_config.write_text("{not json")
+    assert status_cell(env) == "-"
+    result = run_cli(env, "status", "--region", "us-east-1", "--registries", "123456789012", "--output", "json")
+    assert result.returncode == 0, result.stderr
+    [record] = json.loads(result.stdout)["registries"]
+    assert record["written_to"] == [], record
+    profiles = "version: 1\ntargets:\n  - name: t\n    region: us-east-1\n    registries: ['123456789012']\n"
+    services = Services({**env.vars, "ECRTUI_CONFIG": str(env.write_profiles(profiles))})
+    states, _ = services.cached_state(services.load_inventory().registries)
+    assert states == {}  # nothing cached, nothing held: and no WriterError

@@ -26,7 +26,7 @@ from support.environment import Env
 from support.gnome_keyring import SecretServiceSession
 
 from ecrtui.core.cache.entry import CacheEntry, identity_key
-from ecrtui.core.cache.store import TokenCache, open_cache
+from ecrtui.core.cache.store import open_cache
 from ecrtui.core.clock import iso_z, utc_now
 from ecrtui.core.models import Registry
 from ecrtui.demo.standins.ecr_public import EcrPublicStandin
@@ -105,12 +105,6 @@ def app_rows(services: Services) -> dict[str, RegistryRow]:
     return {row.registry.target: row for row in board.rows.values()}
 
 
-def cached(cache: TokenCache, host: str, identity: str) -> Callable[[], bool]:
-    """Whether the token of `identity` for `host` is in the cache (the app's login stores
-    it from a writer thread after the results are out)."""
-    return lambda: cache.get(host, identity) is not None
-
-
 def drive_app(env: Env) -> None:
     services = Services(env.vars)
     registries: dict[str, Registry] = {r.target: r for r in services.load_inventory().registries}
@@ -118,15 +112,14 @@ def drive_app(env: Env) -> None:
     cache = open_cache(env.vars)
     for target in ("caller", "byhost", "byid"):
         registry = registries[target]
-        [result] = services.login([registry], lambda event: None, problems.append)
+        [result] = services.login([registry], lambda event: None, lambda problem, _: problems.append(problem))
         assert result.ok and result.host, result.error
-        wait_until(
-            cached(cache, result.host, identity_key(registry.profile, registry.role_arn)), f"{result.host} cached"
-        )
+        # the app's login returns once its token is in the cache, as `ecrtui login` ends
+        assert cache.get(result.host, identity_key(registry.profile, registry.role_arn)) is not None
     assert not problems
     expire(env, BY_HOST)
-    outcome, problem = services.logout([app_rows(services)["caller"]])
-    assert list(outcome.values()) == [None] and problem is None
+    outcome, logout_problems = services.logout([app_rows(services)["caller"]])
+    assert list(outcome.values()) == [None] and logout_problems == []
 
 
 # --- what each face says -------------------------------------------------------------------

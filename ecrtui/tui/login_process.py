@@ -9,7 +9,8 @@ whole, never half-written.
 
 The parent sends one pickled request on the child's stdin; the child answers with
 length-prefixed pickled frames on its stdout: ("event", LoginEvent), ("problem",
-EcrtuiError) and finally ("done", [LoginResult]). Both ends are this package's code.
+(EcrtuiError, what it cost)) and finally, once every token is in the cache, ("done",
+[LoginResult]). Both ends are this package's code.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def run_logins(
     services: Any,
     registries: Sequence[Registry],
     on_events: Callable[[list[LoginEvent]], None],
-    on_problem: Callable[[EcrtuiError], None],
+    on_problem: Callable[[EcrtuiError, str], None],
     stop: Callable[[], bool],
 ) -> list[LoginResult]:
     """Log into `registries` in a child process with `services`' environment and
@@ -91,7 +92,7 @@ def run_logins(
             on_events(events)
         for kind, payload in frames:
             if kind == "problem":
-                on_problem(payload)
+                on_problem(*payload)
             elif kind == "done":
                 child.wait()
                 return list(payload)
@@ -159,8 +160,8 @@ def _child() -> None:
     services = Services(request["environ"], config_path=request["config_path"], aws_cli=request["aws_cli"])
     services.defaults = request["defaults"]
 
-    def problem(error: EcrtuiError) -> None:  # as the base class: a subclass may not unpickle
-        send("problem", EcrtuiError(error.message, remediation=error.remediation, title=error.title))
+    def problem(error: EcrtuiError, consequence: str) -> None:  # as the base class: a subclass may not unpickle
+        send("problem", (EcrtuiError(error.message, remediation=error.remediation, title=error.title), consequence))
 
     results = services.login(request["registries"], lambda e: send("event", e), problem)
     send("done", results)

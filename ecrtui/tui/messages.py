@@ -33,9 +33,11 @@ class CachedStateRead(Message):
 
 @dataclass
 class CacheProblemMet(Message):
-    """The keyring refused a token during a login: the login went on without the cache."""
+    """The keyring refused a token, or the record of written hosts could not be updated,
+    during a login: the login went on; `consequence` says what it cost."""
 
     problem: EcrtuiError
+    consequence: str
 
 
 @dataclass
@@ -56,10 +58,10 @@ class LoginBatchFinished(Message):
 @dataclass
 class LogoutFinished(Message):
     """Hosts were erased from their writers and the cache: per row key, None or the
-    problem; `cache_problem` when the keyring could not be updated."""
+    problem; and each problem of the keyring or the record with what it cost."""
 
     outcome: dict[str, str | None]
-    cache_problem: EcrtuiError | None = None
+    problems: list[tuple[EcrtuiError, str]]
 
 
 @dataclass

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecrtui.core.addresses import RegistryType
-from ecrtui.core.aws import AwsSettings, ClientFactory
+from ecrtui.core.aws import AwsSettings
 from ecrtui.core.aws_profiles import AwsProfile, discover_aws_profiles
-from ecrtui.core.diagnose import Check, DoctorPlan, TargetReport, run_doctor
+from ecrtui.core.diagnose import Check, TargetReport
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.models import LoginEvent, LoginResult, Registry, Target
 from ecrtui.core.plan import plan_registries
 from ecrtui.core.profiles_file import Defaults, load_profiles
-from ecrtui.core.usecases.doctor_settings import doctor_settings
-from ecrtui.core.usecases.login import login
-from ecrtui.core.usecases.logout import DEFAULT_WRITERS, logout
+from ecrtui.core.usecases.doctor import diagnose_target
+from ecrtui.core.usecases.login import NOT_CACHED, NOT_RECORDED, login
+from ecrtui.core.usecases.logout import DEFAULT_WRITERS, NOT_RERECORDED, TOKENS_NOT_ERASED, logout
 from ecrtui.core.usecases.status import registry_status
 from ecrtui.tui.rows import CachedState, RegistryRow, row_key
 
@@ -174,23 +174,29 @@ class Services:
         self,
         registries: Sequence[Registry],
         on_event: Callable[[LoginEvent], None],
-        on_cache_problem: Callable[[EcrtuiError], None],
+        on_problem: Callable[[EcrtuiError, str], None],
     ) -> list[LoginResult]:
         """Log into `registries` in parallel, caching each token in the keyring; the
-        record of written hosts helps a later logout and never fails a login."""
+        record of written hosts helps a later logout. Neither fails a login: their
+        problems go to `on_problem` with what they cost, as `ecrtui login` warns. Returns
+        once every token is in the cache, so a keyring's late problem is never lost."""
         outcome = login(
             registries,
             self.settings(),
             self.defaults,
             jobs=self.defaults.jobs,
             on_event=on_event,
-            on_cache_problem=on_cache_problem,
+            on_cache_problem=lambda problem: on_problem(problem, NOT_CACHED),
         )
+        outcome.wait_for_cache()
+        if outcome.record_problem is not None:
+            on_problem(outcome.record_problem, NOT_RECORDED)
         return outcome.results
 
-    def logout(self, rows: Sequence[RegistryRow]) -> tuple[dict[str, str | None], EcrtuiError | None]:
+    def logout(self, rows: Sequence[RegistryRow]) -> tuple[dict[str, str | None], list[tuple[EcrtuiError, str]]]:
         """Erase each row's host from its writers, the token cache and the record. Per
-        row key, None or why not; and a keyring problem, which does not fail the logout."""
+        row key, None or why not; and the keyring's or the record's problems with what
+        they cost (neither fails the logout)."""
         outcome: dict[str, str | None] = {}
         by_writers: dict[tuple[str, ...], list[RegistryRow]] = {}
         for row in rows:
@@ -198,12 +204,17 @@ class Services:
                 outcome[row.key] = "its host is known only after a login"
             else:
                 by_writers.setdefault(row.registry.writers or DEFAULT_WRITERS, []).append(row)
-        problem: EcrtuiError | None = None
+        problems: dict[str, EcrtuiError] = {}  # the first of each kind
         for writers, group in by_writers.items():
             done = logout([row.host for row in group if row.host], writers, self.defaults, self.environ)
             outcome.update({row.key: done.problems.get(row.host or "") for row in group})
-            problem = problem or done.cache_problem
-        return outcome, problem
+            for consequence, problem in (
+                (TOKENS_NOT_ERASED, done.cache_problem),
+                (NOT_RERECORDED, done.record_problem),
+            ):
+                if problem is not None:
+                    problems.setdefault(consequence, problem)
+        return outcome, [(problem, consequence) for consequence, problem in problems.items()]
 
     # --- AWS SSO ---------------------------------------------------------------------
 
@@ -235,13 +246,7 @@ class Services:
         permissions, local files), then this machine's checks; `on_check` sees each check
         as it is made (from the doctor's threads)."""
         target = self.targets[row.registry.target]
-        settings = doctor_settings(self.defaults, self.environ)
-        report = run_doctor(
-            DoctorPlan(targets=(target,), defaults=self.defaults),
-            ClientFactory(settings),
-            environ=self.environ,
-            on_check=on_check,
-        )
+        report = diagnose_target(target, self.defaults, self.environ, on_check)
         home = self.environ.get("HOME", "")
         ours = [c for c in report.checks if c.target == target.name]
         machine = [c for c in report.checks if c.target is None]

@@ -151,6 +151,23 @@ MISTAKES = [
     ),
     # flags
     pytest.param(
+        Refusal(
+            ("doctor", "--region", "us-east-1", "--role-arn", "role/x"), "--role-arn 'role/x' is not an IAM role ARN"
+        ),
+        id="doctor-role-arn",  # the doctor reads the selection as login does
+    ),
+    pytest.param(
+        Refusal(("status", "--out", "github"), "unrecognized arguments: --out github"), id="output-abbreviated"
+    ),
+    pytest.param(
+        Refusal(
+            ("status", "--output", "json", "--output", "github", "--bogus"),
+            "unrecognized arguments: --bogus",
+            github=True,
+        ),
+        id="output-last-wins-github",
+    ),
+    pytest.param(
         Refusal((*LOGIN, "--http-proxy", "ftp://proxy:21"), "--http-proxy 'ftp://proxy:21' is not a proxy URL"),
         id="proxy-scheme",
     ),

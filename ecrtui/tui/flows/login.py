@@ -59,8 +59,8 @@ class LoginFlow(AppView):
     def _post_login_events(self, events: list[LoginEvent]) -> None:
         self.post_message(LoginEventsArrived(events))
 
-    def _post_cache_problem(self, problem: EcrtuiError) -> None:
-        self.post_message(CacheProblemMet(problem))
+    def _post_cache_problem(self, problem: EcrtuiError, consequence: str) -> None:
+        self.post_message(CacheProblemMet(problem, consequence))
 
     # --- handlers ----------------------------------------------------------------------------
 
@@ -90,7 +90,7 @@ class LoginFlow(AppView):
             self._warn_cache(message.problem, "token expiry unknown")
 
     def on_cache_problem_met(self, message: CacheProblemMet) -> None:
-        self._warn_cache(message.problem, "the tokens are not cached")
+        self._warn_cache(message.problem, message.consequence)
 
     def on_login_events_arrived(self, message: LoginEventsArrived) -> None:
         for event in message.events:

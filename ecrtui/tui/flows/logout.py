@@ -26,8 +26,8 @@ class LogoutFlow(AppView):
         done = len(message.outcome) - len(problems)
         text = tally_text(done, len(problems), done_word="logged out", zeros=False)
         self.notify(text, title="Logout", severity="warning" if problems else "information")
-        if message.cache_problem is not None:
-            self._warn_cache(message.cache_problem, "cached tokens not erased")
+        for trouble, consequence in message.problems:
+            self._warn_cache(trouble, consequence)
         self._refresh_footer()
 
     def action_logout(self) -> None:
