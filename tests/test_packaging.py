@@ -115,6 +115,7 @@ PACKAGE_FILES = [
     "ecrtui/core/tokens.py",
     "ecrtui/core/usecases/__init__.py",
     "ecrtui/core/usecases/credential_helper.py",
+    "ecrtui/core/usecases/doctor.py",
     "ecrtui/core/usecases/doctor_settings.py",
     "ecrtui/core/usecases/login.py",
     "ecrtui/core/usecases/logout.py",
