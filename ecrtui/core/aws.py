@@ -70,7 +70,7 @@ class ClientFactory:
         key = profile
         session = self._sessions.get(key)
         if session is None:
-            from ecrtui.core.aws_config_files import ParsedFiles, SharedFilesSession
+            from ecrtui.core.aws_config_files import ParsedFiles, SharedFilesSession, share_with_credential_chain
             from ecrtui.core.sso_config import SsoRole
 
             if SsoRole.from_profile_key(profile) is not None:  # a target's sso role, no profile
@@ -94,6 +94,7 @@ class ClientFactory:
                     parsed_files=self._files,
                 )
                 session.register_component("data_loader", self._loader)
+            share_with_credential_chain(session, self._files)
             session.user_agent_extra = f"ecrtui/{__version__}"
             self._sessions[key] = session
         return session
