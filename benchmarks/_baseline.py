@@ -32,13 +32,30 @@ def awscli_version() -> str:
 
 
 def login_command(host: str) -> str:
-    """The shell that logs into `host` with a password on stdin, as scripts do today."""
+    """The shell that logs into `host` with a password on stdin, as scripts do today
+    (its stderr kept, so that a failure says why). Run it after
+    `Workspace.reset_docker(file_store=True)`: docker then writes the config file."""
     if shutil.which("docker"):
-        return f"docker login --username AWS --password-stdin {host} >/dev/null 2>&1"
+        return f"docker login --username AWS --password-stdin {host} >/dev/null"
     if shutil.which("skopeo"):
-        return f"skopeo login --tls-verify=false --username AWS --password-stdin {host} >/dev/null 2>&1"
+        return f"skopeo login --tls-verify=false --username AWS --password-stdin {host} >/dev/null"
     raise RuntimeError("neither docker nor skopeo is installed: no baseline registry login")
 
 
 def login_tool() -> str:
     return "docker login" if shutil.which("docker") else "skopeo login"
+
+
+def login_path() -> str:
+    """How the baseline's registry login runs on this machine, for the section's notes."""
+    if not shutil.which("docker"):
+        return "`skopeo login` (docker is not installed)"
+    daemon = subprocess.run(
+        ["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True, timeout=60, check=False
+    )
+    if daemon.returncode == 0:
+        return f"`docker login` through the docker daemon {daemon.stdout.strip()}"
+    return (
+        "`docker login` with no docker daemon answering: the docker CLI then checks the password "
+        "against the registry itself (through a daemon it would take one hop more)"
+    )

@@ -286,11 +286,20 @@ class Workspace:
             PYTHONPATH=str(REPO),
         )
 
-    def reset_docker(self) -> None:
-        """An empty docker config before each run, so every run writes the same."""
+    def reset_docker(self, *, file_store: bool = False) -> None:
+        """An empty docker config before each run, so every run writes the same.
+
+        `file_store` pins `docker login` to the config file, where ecrtui writes: with no
+        auth entry in the file, docker picks a platform credential store by itself
+        (`pass` wherever docker-credential-pass is installed) and fails when that store
+        is not set up. A `credHelpers` entry for a host nobody logs into turns that
+        guess off and changes nothing else."""
         if self.docker_config.exists():
             shutil.rmtree(self.docker_config)
         self.docker_config.mkdir(parents=True)
+        if file_store:
+            pinned = {"auths": {}, "credHelpers": {"unused.invalid": "none"}}
+            (self.docker_config / "config.json").write_text(json.dumps(pinned))
 
     def docker_hosts(self) -> set[str]:
         path = self.docker_config / "config.json"

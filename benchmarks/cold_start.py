@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks._baseline import awscli, login_command, login_tool
+from benchmarks._baseline import awscli, login_command, login_path, login_tool
 from benchmarks._common import Goal, Options, Section, Table, interleaved, median, ratio, run_child, spread
 from benchmarks._standins import ACCOUNT, PASSWORD, Layout, Registry, StandIns, Workspace, scratch
 
@@ -46,10 +46,10 @@ def _workspace(root: Path, standins: StandIns, registry: Registry) -> Workspace:
     return workspace
 
 
-def _child(argv: list[str], workspace: Workspace, reset: bool = True) -> Callable[[], None]:
+def _child(argv: list[str], workspace: Workspace, reset: bool = True, file_store: bool = False) -> Callable[[], None]:
     def run() -> None:
         if reset:
-            workspace.reset_docker()
+            workspace.reset_docker(file_store=file_store)
         done = run_child(argv, workspace.env)
         if done.returncode != 0:
             raise RuntimeError(f"{argv[0]} exited {done.returncode}: {done.stderr[-500:]}")
@@ -103,12 +103,14 @@ def _variants(aws: str, workspace: Workspace, registry: Registry) -> dict[str, C
     baseline = f"set -euo pipefail; {aws} ecr get-login-password {profile} | {login_command(registry.host)}"
     return {
         "ecrtui --headless --target cold": _child([str(ECRTUI), "--headless", "--target", "cold"], workspace),
-        f"aws ecr get-login-password | {login_tool()} --password-stdin": _child(["bash", "-c", baseline], workspace),
+        f"aws ecr get-login-password | {login_tool()} --password-stdin": _child(
+            ["bash", "-c", baseline], workspace, file_store=True
+        ),
         "  part: aws ecr get-login-password alone": _child(
             [aws, "ecr", "get-login-password", *profile.split()], workspace
         ),
         f"  part: {login_tool()} alone (password on stdin)": _child(
-            ["bash", "-c", f"echo {PASSWORD} | {login_command(registry.host)}"], workspace
+            ["bash", "-c", f"echo {PASSWORD} | {login_command(registry.host)}"], workspace, file_store=True
         ),
         "  floor: python -c pass (the venv's interpreter)": _child(
             [sys.executable, "-c", "pass"], workspace, reset=False
@@ -161,7 +163,7 @@ def run(options: Options) -> Section:
         f"Credentials written open the docker-registry (GET /v2/ with them answers 200): "
         f"ecrtui {'yes' if ecrtui_opens else 'NO'}, baseline {'yes' if baseline_opens else 'NO'}. "
         f"`{login_tool()}` also checks them against the registry before it writes them; ecrtui writes "
-        "what GetAuthorizationToken returned without a registry round trip."
+        "what GetAuthorizationToken returned without a registry round trip. Baseline login: " + login_path() + "."
     )
     section.seconds = time.perf_counter() - started
     return section

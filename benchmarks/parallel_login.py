@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks._baseline import awscli, awscli_version, login_command, login_tool
+from benchmarks._baseline import awscli, awscli_version, login_command, login_path, login_tool
 from benchmarks._common import (
     Goal,
     Options,
@@ -104,8 +104,10 @@ def awscli_loop(workspace: Workspace, registry: Registry, aws: str) -> Callable[
     script = "set -euo pipefail\n" + "\n".join(lines) + "\n"
 
     def run() -> None:
-        workspace.reset_docker()
-        subprocess.run(["bash", "-c", script], env=workspace.env, check=True)
+        workspace.reset_docker(file_store=True)
+        done = subprocess.run(["bash", "-c", script], env=workspace.env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"the awscli loop exited {done.returncode}: {done.stderr[-500:]}")
 
     return run
 
@@ -271,8 +273,8 @@ def run(options: Options) -> Section:
     section.goals += _goals(times)
     section.notes.append(
         f"GetAuthorizationToken calls seen at the proxy for one ecrtui run of 40 registries: {calls} "
-        f"(one per (profile, region) group). Baseline: {awscli_version()}, `{login_tool()}` against the "
-        "loopback docker-registry (which checks the password)."
+        f"(one per (profile, region) group). Baseline: {awscli_version()}, {login_path()}, against the "
+        "loopback docker-registry (which checks the password); docker writes the config file, as ecrtui does."
     )
     section.seconds = time.perf_counter() - started
     return section

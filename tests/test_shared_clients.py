@@ -86,3 +86,25 @@ def test_a_shared_client_refuses_a_call_without_credentials(profiles: Env) -> No
     shared = ClientFactory(AwsSettings(environ=dict(profiles.vars))).shared_client("ecr", "us-east-1", "alpha")
     with pytest.raises(AttributeError):
         shared.get_paginator("describe_repositories")
+
+
+def test_profiles_share_one_parse_of_the_aws_files_yet_read_their_own_settings(profiles: Env) -> None:
+    """The config and credentials files are parsed once per factory, not once per
+    profile: every session sees the same parse, and still its own profile's keys and
+    region; a second factory parses again (an edited file is read by the next run)."""
+    with profiles.aws_config.open("a") as config:  # keys in the config file: botocore's last provider
+        config.write("[profile delta]\naws_access_key_id = AKIDDELTA0000004\naws_secret_access_key = s-delta\n")
+    factory = ClientFactory(AwsSettings(environ=dict(profiles.vars)))
+    sessions = {p: factory.session(p) for p in (*KEYS, "delta")}
+    assert sessions["alpha"].full_config is sessions["beta"].full_config is sessions["delta"].full_config
+    for profile, key in {**KEYS, "delta": "AKIDDELTA0000004"}.items():
+        assert factory.credentials(profile, None).access_key == key
+    assert factory.credentials("delta", None).secret_key == "s-delta"
+    assert sessions["alpha"].get_config_variable("region") == "us-east-1"
+    assert sessions["beta"].get_config_variable("region") == "eu-west-1"
+    (profiles.home / ".aws" / "credentials").write_text(
+        "[alpha]\naws_access_key_id = AKIDALPHAEDITED1\naws_secret_access_key = s-alpha\n"
+    )
+    again = ClientFactory(AwsSettings(environ=dict(profiles.vars)))
+    assert again.session("alpha").full_config is not sessions["alpha"].full_config
+    assert again.credentials("alpha", None).access_key == "AKIDALPHAEDITED1"

@@ -23,6 +23,7 @@ from ecrtui.core.addresses import RegistryType
 from ecrtui.core.aws import ClientFactory
 from ecrtui.core.aws_errors import to_aws_error
 from ecrtui.core.errors import AwsError, EcrtuiError
+from ecrtui.core.gc_pause import cyclic_gc_paused
 from ecrtui.core.models import LoginEvent, LoginFinished, LoginResult, LoginStarted, LoginStatus, Registry, Token
 from ecrtui.core.tokens import MAX_IDS_PER_CALL, private_tokens, public_token
 from ecrtui.core.writers import AuthFileWriter, make_writers
@@ -96,9 +97,10 @@ class LoginEngine:
         batches = plan_batches(registries)
         results: dict[Registry, LoginResult] = {}
         if batches:
-            with ThreadPoolExecutor(
-                max_workers=min(self.jobs, len(batches)), thread_name_prefix="ecrtui-login"
-            ) as pool:
+            with (
+                cyclic_gc_paused(),
+                ThreadPoolExecutor(max_workers=min(self.jobs, len(batches)), thread_name_prefix="ecrtui-login") as pool,
+            ):
                 for batch_results in pool.map(self._run_batch, batches):
                     for result in batch_results:
                         results[result.registry] = result

@@ -55,6 +55,7 @@ class ClientFactory:
         self._memo = Memo()
         self._loader: Any = None
         self._handlers: Any = None  # botocore's built-in event handlers, as registered once
+        self._files: Any = None  # the AWS config and credentials files, parsed once for every session
 
     def _once(self, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
         """Compute `key` once; concurrent callers wait for the first and share its result
@@ -69,8 +70,7 @@ class ClientFactory:
         key = profile
         session = self._sessions.get(key)
         if session is None:
-            import botocore.session
-
+            from ecrtui.core.aws_config_files import ParsedFiles, SharedFilesSession, share_with_credential_chain
             from ecrtui.core.sso_config import SsoRole
 
             if SsoRole.from_profile_key(profile) is not None:  # a target's sso role, no profile
@@ -80,16 +80,21 @@ class ClientFactory:
                 from botocore.hooks import HierarchicalEmitter
 
                 emitter = HierarchicalEmitter()
-                session = botocore.session.Session(profile=profile, event_hooks=emitter)
+                self._files = ParsedFiles()
+                session = SharedFilesSession(profile=profile, event_hooks=emitter, parsed_files=self._files)
                 self._handlers = copy.copy(emitter)
                 self._loader = session.get_component("data_loader")
             else:
                 # Registering botocore's built-in handlers costs ~4 ms a session (a profile);
                 # a copy of the first session's costs a tenth of that.
-                session = botocore.session.Session(
-                    profile=profile, event_hooks=copy.copy(self._handlers), include_builtin_handlers=False
+                session = SharedFilesSession(
+                    profile=profile,
+                    event_hooks=copy.copy(self._handlers),
+                    include_builtin_handlers=False,
+                    parsed_files=self._files,
                 )
                 session.register_component("data_loader", self._loader)
+            share_with_credential_chain(session, self._files)
             session.user_agent_extra = f"ecrtui/{__version__}"
             self._sessions[key] = session
         return session

@@ -21,12 +21,12 @@ KEYRING_DEADLINE_SECONDS = 2.0
 
 
 def check_machine(
-    ctx: DoctorContext, examined_hosts: set[str], cache_mode: str, keyring: Callable[[], Any] | None
+    ctx: DoctorContext, examined_hosts: set[str], uses_keyring: bool, keyring: Callable[[], Any] | None
 ) -> list[Check]:
     make = CheckMaker(None, Category.LOCAL)
     docker = docker_config_file(ctx)
     checks = [_docker_config_check(ctx, make, docker), *public_entry_checks(ctx, make, docker, examined_hosts)]
-    checks.append(_keyring_check(make, cache_mode, keyring or (lambda: chosen_backend(ctx.environ))))
+    checks.append(_keyring_check(make, uses_keyring, keyring or (lambda: chosen_backend(ctx.environ))))
     return checks
 
 
@@ -59,9 +59,9 @@ def _docker_config_check(ctx: DoctorContext, make: CheckMaker, docker: Credentia
     )
 
 
-def _keyring_check(make: CheckMaker, cache_mode: str, detect: Callable[[], Any]) -> Check:
+def _keyring_check(make: CheckMaker, uses_keyring: bool, detect: Callable[[], Any]) -> Check:
     title = "Keyring backend"
-    if cache_mode == "none":
+    if not uses_keyring:
         return make.skip(CheckId.LOCAL_KEYRING, title, "the token cache is off (cache: none in the profiles file)")
     try:
         backend = within(detect, KEYRING_DEADLINE_SECONDS, name="ecrtui-doctor-keyring")

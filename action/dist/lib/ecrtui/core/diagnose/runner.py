@@ -77,7 +77,7 @@ def run_doctor(
             outcomes = list(pool.map(examine, plan.targets))
     examined = {host for _, hosts in outcomes for host in hosts}
     ordered = [p for p in plan.problems if p.target is None]
-    ordered += _machine_checks(ctx, examined, plan.defaults.cache, keyring, emit)
+    ordered += _machine_checks(ctx, examined, plan.defaults.uses_keyring, keyring, emit)
     for target, (checks, _) in zip(plan.targets, outcomes, strict=True):
         ordered.extend(p for p in plan.problems if p.target == target.name)
         ordered.extend(checks)
@@ -93,11 +93,11 @@ def _aws_profiles(environ: Mapping[str, str]) -> tuple[AwsProfile, ...] | Config
 
 
 def _machine_checks(
-    ctx: DoctorContext, examined: set[str], cache_mode: str, keyring: Callable[[], Any] | None, emit: CheckSink
+    ctx: DoctorContext, examined: set[str], uses_keyring: bool, keyring: Callable[[], Any] | None, emit: CheckSink
 ) -> list[Check]:
     """This machine's checks, once the targets' say which hosts were examined."""
     checks = [
-        *check_machine(ctx, examined, cache_mode, keyring),
+        *check_machine(ctx, examined, uses_keyring, keyring),
         *check_helper_log(ctx, examined),
         *check_local_runtimes(ctx, examined),
     ]

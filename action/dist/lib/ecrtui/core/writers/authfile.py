@@ -51,6 +51,15 @@ def same_host_keys(auths: Mapping[str, Any], host: str) -> list[str]:
     return [key for key in auths if bare_host(key) == host]
 
 
+def keys_by_host(auths: Mapping[str, Any]) -> dict[str, list[str]]:
+    """`same_host_keys` of every host at once: a write of many tokens looks each one up
+    here instead of scanning the whole file once per token."""
+    index: dict[str, list[str]] = {}
+    for key in auths:
+        index.setdefault(bare_host(key), []).append(key)
+    return index
+
+
 def credential_store_for(data: Mapping[str, Any], host: str, *, creds_store: bool = True) -> str | None:
     """The name of the credential helper program (`docker-credential-<name>`) docker asks
     for `host`, None for a password kept in the file. Docker's lookup order:
@@ -172,9 +181,11 @@ class AuthFileWriter:
             check_shape(path, data, "auths", "credHelpers")
             check_credential_store_names(path, data)
             auths = data.setdefault("auths", {})
+            index = keys_by_host(auths)
             for token in tokens:
-                for key in same_host_keys(auths, token.host):
-                    del auths[key]
+                for key in index.pop(token.host, ()):
+                    auths.pop(key, None)  # an earlier token of this write may have left none
+                index.setdefault(bare_host(token.host), []).append(token.host)  # written below, or not
                 store = credential_store_for(data, token.host, creds_store=self.creds_store)
                 if store is None:
                     auths[token.host] = {"auth": encode_auth(token.username, token.password)}
