@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from ecrtui.core.errors import EcrtuiError, UsageError
+from ecrtui.core.errors import UsageError
 
 
 class ExitCode(IntEnum):
@@ -14,8 +14,5 @@ class ExitCode(IntEnum):
 
 
 def exit_code_for(error: BaseException) -> ExitCode:
-    if isinstance(error, UsageError):
-        return ExitCode.USAGE
-    if isinstance(error, EcrtuiError):
-        return ExitCode.FAILED
-    return ExitCode.FAILED
+    """Bad usage, input or configuration is 2; any other failure 1."""
+    return ExitCode.USAGE if isinstance(error, UsageError) else ExitCode.FAILED

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ecrtui.cli.commands import command_module
 from ecrtui.cli.exit_codes import ExitCode, exit_code_for
-from ecrtui.cli.parser import build_parser
+from ecrtui.cli.parser import build_parser, requested_output
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.github import command, is_github_actions
 from ecrtui.core.sanitize import clean
@@ -62,12 +62,8 @@ def _show_core_warnings(github: bool) -> None:
 
 def _wants_github(args: list[str]) -> bool:
     """GitHub mode before the arguments are parsed, so even a parse error is `::error::`."""
-    for index, arg in enumerate(args):
-        if arg == "--output=github" or (arg == "--output" and args[index + 1 : index + 2] == ["github"]):
-            return True
-        if arg.startswith("--output"):
-            return False
-    return is_github_actions(os.environ)
+    output = requested_output(args)
+    return output == "github" if output is not None else is_github_actions(os.environ)
 
 
 def _report(message: str, remediation: str, code: ExitCode, github: bool) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from ecrtui import __version__
 from ecrtui.cli.commands import COMMANDS, command_module
@@ -57,10 +57,13 @@ class _VersionAction(argparse.Action):
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The whole command line. Given the `argv` to parse, only the module of a command it
-    names is imported (`ecrtui login` never pays for `doctor`'s); without, every one is."""
+    """The whole command line. Given the `argv` to parse (the command first, as the
+    launcher hands it over), only that command's module is imported (`ecrtui login` never
+    pays for `doctor`'s); without, every one is. No abbreviated options: `--out github`
+    is refused, never read as `--output github`."""
     parser = _Parser(
         prog="ecrtui",
+        allow_abbrev=False,
         description=DESCRIPTION,
         epilog="Run `ecrtui COMMAND --help` for a command's options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -69,8 +72,30 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "--version", action=_VersionAction, help="show the versions of ecrtui, Python, botocore and Textual and exit"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    named = argv[0] if argv else None
     for name, (_, help_text) in COMMANDS.items():
-        subparser = commands.add_parser(name, help=help_text)
-        if argv is None or name in argv:
+        subparser = commands.add_parser(name, help=help_text, allow_abbrev=False)
+        if argv is None or name == named:
             command_module(name).add_arguments(subparser)
     return parser
+
+
+def requested_output(argv: Sequence[str]) -> str | None:
+    """The `--output` value the parser will see (the last one given, the exact option name),
+    read before the real parse so that even a parse error can be shown in GitHub mode."""
+    scan = _Parser(add_help=False, allow_abbrev=False)
+    scan.add_argument("--output")
+    try:
+        known, _ = scan.parse_known_args(list(argv))
+    except argparse.ArgumentError:  # `--output` with no value: the real parse says so
+        return None
+    return cast(str | None, known.output)
+
+
+def options_taking_a_value(name: str) -> frozenset[str]:
+    """The option strings of command NAME that take a value (`--target`, `--region`...),
+    read from the options its own module adds: so the launcher can tell `--target logout`
+    (a value) from the command `logout`."""
+    parser = _Parser(add_help=False, allow_abbrev=False)
+    command_module(name).add_arguments(parser)
+    return frozenset(option for action in parser._actions if action.nargs != 0 for option in action.option_strings)

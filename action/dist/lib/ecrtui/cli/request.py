@@ -15,7 +15,7 @@ from ecrtui.core.aws_profiles import discover_aws_profiles
 from ecrtui.core.github import ActionInputs, is_github_actions
 from ecrtui.core.models import Registry
 from ecrtui.core.plan import Selection, choose_targets, plan_registries
-from ecrtui.core.profiles_file import ProfilesFile, load_profiles
+from ecrtui.core.profiles_file import Defaults, ProfilesFile, load_profiles
 from ecrtui.core.proxy import check_proxy_url
 from ecrtui.core.sso_config import SsoConfig, resolve_config
 
@@ -109,20 +109,50 @@ def _selection(args: argparse.Namespace, given: _Given) -> Selection:
     )
 
 
-def build_request(args: argparse.Namespace, environ: Mapping[str, str]) -> Request:
-    output = output_format(args, environ)
-    given = _flags(args)
-    if output is OutputFormat.GITHUB:
-        given = _with_inputs(given, ActionInputs.from_environ(environ))
-    proxy = None if given.proxy is None else check_proxy_url(given.proxy)
-    profiles = load_profiles(args.config, environ)
-    defaults = profiles.defaults
-    settings = AwsSettings(
-        max_attempts=getattr(args, "max_attempts", None) or defaults.max_attempts,
+def aws_settings(
+    args: argparse.Namespace,
+    defaults: Defaults,
+    environ: Mapping[str, str],
+    proxy: str | None,
+    *,
+    pool: int = 10,
+    min_attempts: int = 1,
+) -> AwsSettings:
+    """How the AWS calls are made: `--timeout` and `--max-attempts` (where a command has
+    them) over the profiles file's defaults. Every command's settings are made here."""
+    return AwsSettings(
+        max_attempts=max(min_attempts, getattr(args, "max_attempts", None) or defaults.max_attempts),
         timeout=getattr(args, "timeout", None) or defaults.timeout,
         http_proxy=proxy,
         environ=dict(environ),
+        max_pool_connections=pool,
     )
+
+
+def _given(args: argparse.Namespace, environ: Mapping[str, str], output: OutputFormat) -> _Given:
+    given = _flags(args)
+    return _with_inputs(given, ActionInputs.from_environ(environ)) if output is OutputFormat.GITHUB else given
+
+
+def _proxy(given: _Given) -> str | None:
+    return None if given.proxy is None else check_proxy_url(given.proxy)
+
+
+def selection_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> tuple[Selection, str | None]:
+    """The selection and the checked proxy URL that the flags (and in GitHub mode the
+    Action's inputs) ask for, read as `build_request` reads them: for `doctor`, which
+    reads the profiles file itself (leniently)."""
+    given = _given(args, environ, output_format(args, environ))
+    return _selection(args, given), _proxy(given)
+
+
+def build_request(args: argparse.Namespace, environ: Mapping[str, str]) -> Request:
+    output = output_format(args, environ)
+    given = _given(args, environ, output)
+    proxy = _proxy(given)
+    profiles = load_profiles(args.config, environ)
+    defaults = profiles.defaults
+    settings = aws_settings(args, defaults, environ, proxy)
     return Request(
         profiles=profiles,
         selection=_selection(args, given),
@@ -158,14 +188,10 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Ss
 
 
 def factory_from_args(
-    args: argparse.Namespace, environ: Mapping[str, str], pool: int = 10, max_attempts: int = 3
+    args: argparse.Namespace, environ: Mapping[str, str], pool: int = 10, min_attempts: int = 1
 ) -> ClientFactory:
+    """The clients of `sso` and `discover`: their flags over the profiles file's defaults
+    (ECRTUI_CONFIG, else the default file), as every other command."""
     proxy = check_proxy_url(args.http_proxy) if args.http_proxy else None
-    settings = AwsSettings(
-        max_attempts=max_attempts,
-        timeout=args.timeout or 10.0,
-        http_proxy=proxy,
-        environ=environ,
-        max_pool_connections=pool,
-    )
-    return ClientFactory(settings)
+    defaults = load_profiles(None, environ).defaults
+    return ClientFactory(aws_settings(args, defaults, environ, proxy, pool=pool, min_attempts=min_attempts))

@@ -22,7 +22,7 @@ def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
     return os.environ if environ is None else environ
 
 
-def _home(environ: Mapping[str, str], platform: str | None = None) -> Path:
+def home_dir(environ: Mapping[str, str], platform: str | None = None) -> Path:
     """The home folder as the tools find it: $HOME ($USERPROFILE on Windows), else the
     account's own."""
     variable = "USERPROFILE" if (platform or sys.platform) == "win32" else "HOME"
@@ -110,7 +110,7 @@ def docker_config_path(environ: Mapping[str, str], platform: str | None = None) 
     folder = environ.get("DOCKER_CONFIG")
     if folder:
         return Path(folder).expanduser() / "config.json"
-    return _home(environ, platform) / ".docker" / "config.json"
+    return home_dir(environ, platform) / ".docker" / "config.json"
 
 
 def podman_auth_path(environ: Mapping[str, str], platform: str | None = None, uid: int | None = None) -> Path:
@@ -121,7 +121,7 @@ def podman_auth_path(environ: Mapping[str, str], platform: str | None = None, ui
     if environ.get("REGISTRY_AUTH_FILE"):
         return Path(environ["REGISTRY_AUTH_FILE"]).expanduser()
     if platform in ("darwin", "win32"):
-        return _home(environ, platform) / ".config" / "containers" / "auth.json"
+        return home_dir(environ, platform) / ".config" / "containers" / "auth.json"
     if environ.get("XDG_RUNTIME_DIR"):
         return Path(environ["XDG_RUNTIME_DIR"]) / "containers" / "auth.json"
     if uid is None:
@@ -141,14 +141,14 @@ def helm_registry_path(environ: Mapping[str, str], platform: str | None = None) 
     if environ.get("XDG_CONFIG_HOME"):
         base = Path(environ["XDG_CONFIG_HOME"]) / "helm"
     elif platform == "darwin":
-        base = _home(environ, platform) / "Library" / "Preferences" / "helm"
+        base = home_dir(environ, platform) / "Library" / "Preferences" / "helm"
     elif platform == "win32":
-        base = (Path(environ["APPDATA"]) if environ.get("APPDATA") else _home(environ, platform)) / "helm"
+        base = (Path(environ["APPDATA"]) if environ.get("APPDATA") else home_dir(environ, platform)) / "helm"
     else:
-        base = _home(environ, platform) / ".config" / "helm"
+        base = home_dir(environ, platform) / ".config" / "helm"
     return base / "registry" / "config.json"
 
 
 def finch_config_path(environ: Mapping[str, str], platform: str | None = None) -> Path:
     """Finch: its nerdctl reads ~/.finch/config.json (its own DOCKER_CONFIG)."""
-    return _home(environ, platform) / ".finch" / "config.json"
+    return home_dir(environ, platform) / ".finch" / "config.json"

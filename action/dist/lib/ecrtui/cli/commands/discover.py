@@ -25,7 +25,7 @@ from ecrtui.core.sso_profiles import write_aws_profiles
 from ecrtui.core.sso_targets import DiscoveredBlock, WriteResult, plan_targets, write_targets
 
 JSON_VERSION = 1
-DISCOVERY_MAX_ATTEMPTS = 5  # throttling is likely with hundreds of accounts: back off longer
+DISCOVERY_MAX_ATTEMPTS = 5  # at least: throttling is likely with hundreds of accounts, back off longer
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> ExitCode:
     config = config_from_args(args, environ)
     _check_session(args, config)
     jobs = args.jobs or DEFAULT_JOBS
-    factory = factory_from_args(args, environ, pool=jobs, max_attempts=DISCOVERY_MAX_ATTEMPTS)
+    factory = factory_from_args(args, environ, pool=jobs, min_attempts=DISCOVERY_MAX_ATTEMPTS)
     found = discover(config, factory, jobs=jobs, environ=environ)
     chosen = choose(found, roles)
     session = config.session_name or config.profile or "default"

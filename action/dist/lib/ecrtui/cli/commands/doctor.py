@@ -13,17 +13,14 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from ecrtui.cli.exit_codes import ExitCode
-from ecrtui.cli.options import OutputFormat, add_http_proxy, registry_type, seconds, selection_options, writer_names
+from ecrtui.cli.options import OutputFormat, add_http_proxy, seconds, selection_options
 from ecrtui.cli.records import JSON_VERSION, write_document
-from ecrtui.cli.request import output_format
-from ecrtui.core.aws import ClientFactory
-from ecrtui.core.diagnose import Check, CheckStatus, Report, TargetReport, plan_doctor, run_doctor
+from ecrtui.cli.request import output_format, selection_from_args
+from ecrtui.core.diagnose import Check, CheckStatus, Report, TargetReport
 from ecrtui.core.errors import ConfigError
 from ecrtui.core.github import command
-from ecrtui.core.plan import Selection
 from ecrtui.core.profiles_file import ProfilesFile, load_profiles
-from ecrtui.core.proxy import check_proxy_url
-from ecrtui.core.usecases.doctor_settings import doctor_settings
+from ecrtui.core.usecases.doctor import diagnose
 
 _SYMBOLS = {CheckStatus.OK: "✓", CheckStatus.WARN: "!", CheckStatus.FAIL: "✗", CheckStatus.SKIP: "-"}
 _ASCII_SYMBOLS = {CheckStatus.OK: "+", CheckStatus.WARN: "!", CheckStatus.FAIL: "x", CheckStatus.SKIP: "-"}
@@ -60,28 +57,24 @@ def _profiles(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Profil
 def run(args: argparse.Namespace) -> ExitCode:
     environ = dict(os.environ)
     output = output_format(args, environ)
-    kind = registry_type(args.registry_type)
-    proxy = check_proxy_url(args.http_proxy) if args.http_proxy else None
+    selection, proxy = selection_from_args(args, environ)
     profiles, profiles_error = _profiles(args, environ)
-    selection = Selection(
-        target_names=tuple(args.target),
-        all_targets=args.all,
-        profile=args.profile,
-        region=args.region,
-        registries=args.registries,
-        registry_type=kind,
-        writers=writer_names(args.writer),
+    report = diagnose(
+        profiles,
+        selection,
+        environ,
+        repositories=tuple(args.repository),
+        profiles_error=profiles_error,
+        timeout=args.timeout,
+        http_proxy=proxy,
     )
-    plan = plan_doctor(profiles, selection, tuple(args.repository), profiles_error=profiles_error)
-    settings = doctor_settings(profiles.defaults, environ, timeout=args.timeout, http_proxy=proxy)
-    report = run_doctor(plan, ClientFactory(settings))
     if output is OutputFormat.JSON:
         write_document(doctor_document(report), sys.stdout)
     else:
         render_text(report, sys.stdout)
         if output is OutputFormat.GITHUB:
             render_annotations(report, sys.stdout)
-    return ExitCode.FAILED if report.failed else ExitCode.OK
+    return ExitCode(report.exit_status)
 
 
 # --- JSON --------------------------------------------------------------------------------------

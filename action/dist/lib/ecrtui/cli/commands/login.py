@@ -18,7 +18,7 @@ from ecrtui.cli.records import login_document, write_document
 from ecrtui.cli.request import Request, build_request, plan
 from ecrtui.core.models import LoginEvent, LoginFinished
 from ecrtui.core.proxy import redact
-from ecrtui.core.usecases.login import LoginOutcome, login
+from ecrtui.core.usecases.login import NOT_CACHED, NOT_RECORDED, LoginOutcome, login
 from ecrtui.core.usecases.summary import login_summary
 
 
@@ -107,15 +107,13 @@ def run(args: argparse.Namespace) -> ExitCode:
         request.profiles.defaults,
         jobs=request.jobs,
         on_event=_Progress(request.output is OutputFormat.TEXT and sys.stderr.isatty()),
-        on_cache_problem=lambda problem: render.warn(problem, "the tokens are not cached"),
+        on_cache_problem=lambda problem: render.warn(problem, NOT_CACHED),
         use_cache=not (args.no_cache or request.github),
         record=not request.github,
         lease=lease,
     )
     if outcome.record_problem is not None:
-        sys.stderr.write(
-            f"ecrtui: warning: logout and status will not know these hosts: {outcome.record_problem.message}\n"
-        )
+        sys.stderr.write(f"ecrtui: warning: {NOT_RECORDED}: {outcome.record_problem.message}\n")
     _report(request, outcome, lease)
     # Results are out; the command ends once every token is in the cache, so whoever runs
     # next (`ecrtui status`, the credential helper, the demo) finds them all.

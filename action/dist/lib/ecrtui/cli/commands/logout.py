@@ -15,7 +15,7 @@ from ecrtui.cli.options import selection_options
 from ecrtui.cli.request import Request, build_request, plan
 from ecrtui.core import written
 from ecrtui.core.github import STATE_LEASE, command, state_hosts, state_writers
-from ecrtui.core.usecases.logout import LogoutOutcome, logout
+from ecrtui.core.usecases.logout import NOT_RERECORDED, TOKENS_NOT_ERASED, LogoutOutcome, logout
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,9 +70,9 @@ def _report(outcome: LogoutOutcome, github: bool) -> ExitCode:
 
 def _warn(outcome: LogoutOutcome) -> None:
     if outcome.cache_problem is not None:
-        render.warn(outcome.cache_problem, "the cached tokens were not erased")
+        render.warn(outcome.cache_problem, TOKENS_NOT_ERASED)
     if outcome.record_problem is not None:
-        sys.stderr.write(f"ecrtui: warning: the record of logins was not updated: {outcome.record_problem.message}\n")
+        sys.stderr.write(f"ecrtui: warning: {NOT_RERECORDED}: {outcome.record_problem.message}\n")
 
 
 def _explicit(request: Request, args: argparse.Namespace) -> bool:

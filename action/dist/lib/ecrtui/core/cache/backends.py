@@ -149,8 +149,12 @@ def open_backend(
 def fast_reader_applies(environ: Mapping[str, str]) -> bool:
     """Whether keyring would choose its Secret Service backend with its defaults (Linux, a
     session bus, neither PYTHON_KEYRING_BACKEND nor a keyringrc.cfg): then the helper may
-    read the same items without keyring."""
+    read the same items without keyring. Not with a KEYRING_PROPERTY_* variable either:
+    keyring sets it on every backend (a collection, a scheme), and the direct reader knows
+    only the defaults."""
     if native_backend(environ) != SECRET_SERVICE or environ.get("PYTHON_KEYRING_BACKEND", "").strip():
+        return False
+    if any("KEYRING_PROPERTY_" in name for name in environ):  # keyring's own test: anywhere in the name
         return False
     config_home = environ.get("XDG_CONFIG_HOME") or os.path.join(
         environ.get("HOME") or os.path.expanduser("~"), ".config"

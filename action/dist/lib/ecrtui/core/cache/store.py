@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 
 SERVICE = "ecrtui"
 CHUNK_SIZE = 1000
+# The most pieces a value may have. The biggest value stored, an entry holding an SSO
+# session's token (about 3 KB) and its JSON, takes a handful; a head naming more (or fewer
+# than 2) is corrupt or planted, and reading it as written would fetch that many keys.
+MAX_CHUNKS = 64
 LOCK_TIMEOUT_SECONDS = 10.0
 
 _CHUNKED = "ecrtui-chunks:"
@@ -202,6 +206,8 @@ class TokenCache:
             count = int(count_text)
         except ValueError:
             return None
+        if not 2 <= count <= MAX_CHUNKS:
+            return None
         rest = self._get_many([f"{key}#{index}" for index in range(2, count + 1)])
         if any(part is None for part in rest):
             return None
@@ -221,9 +227,10 @@ class TokenCache:
         return found
 
     def _delete_chunks(self, key: str, *, first: int) -> None:
-        """Chunks are numbered without gaps: delete from `first` until one is missing."""
+        """Chunks are numbered without gaps: delete from `first` until one is missing (or
+        past the most a value has: a planted run of chunks is not followed for ever)."""
         index = first
-        while self._delete(f"{key}#{index}"):
+        while index <= MAX_CHUNKS and self._delete(f"{key}#{index}"):
             index += 1
 
     def _read_json(self, key: str) -> dict[str, Any] | None:

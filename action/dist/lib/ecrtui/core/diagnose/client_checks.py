@@ -17,7 +17,7 @@ from ecrtui.core.diagnose.context import DoctorContext
 from ecrtui.core.diagnose.models import Category, Check, CheckMaker
 from ecrtui.core.errors import WriterError
 from ecrtui.core.helper_protocol import bare_host
-from ecrtui.core.locations import docker_config_path, finch_config_path, state_dir
+from ecrtui.core.locations import docker_config_path, finch_config_path, home_dir, state_dir
 from ecrtui.core.writers.authfile import OWN_HELPER, credential_store_for
 from ecrtui.core.writers.jsonfile import read_json_object
 
@@ -88,10 +88,6 @@ def check_helper_log(ctx: DoctorContext, hosts: Iterable[str]) -> list[Check]:
 # --- local runtimes ------------------------------------------------------------------------
 
 
-def _home(environ: Mapping[str, str]) -> Path:
-    return Path(environ["HOME"]) if environ.get("HOME") else Path.home()
-
-
 def _read(path: Path) -> dict[str, object] | None:
     try:
         return read_json_object(path)
@@ -142,7 +138,7 @@ def _desktop_leftover(ctx: DoctorContext, make: CheckMaker, docker: _DockerConfi
 
 def _rancher(ctx: DoctorContext, make: CheckMaker, docker: _DockerConfig) -> Check | None:
     """Rancher Desktop rewrites credsStore to its own helper at every start."""
-    rancher = _which("rdctl", ctx.environ) is not None or (_home(ctx.environ) / ".rd").is_dir()
+    rancher = _which("rdctl", ctx.environ) is not None or (home_dir(ctx.environ) / ".rd").is_dir()
     if not rancher or docker.store != OWN_HELPER:
         return None
     return make.warn(

@@ -29,6 +29,11 @@ def login_cache(
     return LoginCache(lambda: open_cache(environ), margin=margin, on_problem=on_problem)
 
 
+# What each problem a login meets costs, as both faces say it.
+NOT_CACHED = "the tokens are not cached"
+NOT_RECORDED = "logout and status will not know these hosts"
+
+
 @dataclass
 class LoginOutcome:
     """The results, the cache still storing their tokens, and why the record of written

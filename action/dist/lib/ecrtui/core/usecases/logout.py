@@ -12,9 +12,12 @@ from ecrtui.core.cache.store import open_cache
 from ecrtui.core.engine import logout as erase_from_files
 from ecrtui.core.errors import EcrtuiError
 from ecrtui.core.profiles_file import Defaults
-from ecrtui.core.writers import make_writers
+from ecrtui.core.writers import make_writers, writers_holding
 
 DEFAULT_WRITERS = ("docker",)
+# What each problem a logout meets costs, as both faces say it.
+TOKENS_NOT_ERASED = "the cached tokens were not erased"
+NOT_RERECORDED = "the record of logins was not updated"
 
 
 @dataclass
@@ -34,15 +37,8 @@ class LogoutOutcome:
 
 def _holds(writer_names: Sequence[str], hosts: Sequence[str], environ: Mapping[str, str]) -> set[str]:
     """The hosts some writer's file holds; a file it cannot read is for the erase to report."""
-    held: set[str] = set()
-    for writer in make_writers(writer_names, environ):
-        for host in hosts:
-            try:
-                if writer.holds(host):
-                    held.add(host)
-            except EcrtuiError:
-                continue
-    return held
+    writers = make_writers(writer_names, environ)
+    return {host for host in hosts if writers_holding(writers, host)}
 
 
 def erase_cached(hosts: Sequence[str], defaults: Defaults, environ: Mapping[str, str]) -> CacheUnavailable | None:

@@ -26,7 +26,7 @@ from ecrtui.core.cache.store import TokenCache, open_cache
 from ecrtui.core.clock import utc_now
 from ecrtui.core.models import Registry
 from ecrtui.core.profiles_file import Defaults
-from ecrtui.core.writers import make_writers
+from ecrtui.core.writers import make_writers, writers_holding
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def _with_files(status: RegistryStatus, environ: Mapping[str, str]) -> RegistryS
     sources = (writer.credentials_source(host) for writer in writers)
     return dataclasses.replace(
         status,
-        written_to=tuple(w.name for w in writers if w.holds(host)),
+        written_to=writers_holding(writers, host),
         credentials_in=tuple(source for source in sources if source),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ecrtui.core.errors import UsageError
+from ecrtui.core.errors import UsageError, WriterError
 from ecrtui.core.locations import docker_config_path, helm_registry_path, podman_auth_path
 from ecrtui.core.models import WRITER_NAMES
 from ecrtui.core.writers.authfile import AuthFileWriter
@@ -30,4 +30,18 @@ def make_writers(
     return tuple(chosen.values())
 
 
-__all__ = ["AuthFileWriter", "make_writers"]
+def writers_holding(writers: Iterable[AuthFileWriter], host: str) -> tuple[str, ...]:
+    """The names of the writers whose file holds `host`. A file that cannot be read (not
+    JSON, not a file) holds nothing here: writing or erasing it says why, and a status
+    or a logout goes on with the other files."""
+    held = []
+    for writer in writers:
+        try:
+            if writer.holds(host):
+                held.append(writer.name)
+        except WriterError:
+            continue
+    return tuple(held)
+
+
+__all__ = ["AuthFileWriter", "make_writers", "writers_holding"]
